@@ -1,0 +1,102 @@
+/*
+ * obsurv/frame.h — a model frame: a formula applied to a table.
+ *
+ * The frame is what every estimator reads: the response (survival times and
+ * events, or a 0/1 outcome), the design matrix with R's dummy coding and
+ * column names, strata, cluster, case weights and offset, all restricted to
+ * the rows complete in every variable used.  Rows with a missing value are
+ * dropped and counted, per variable (first missing variable in formula order
+ * gets the row), so that n_used + n_dropped == n_read always holds.
+ *
+ * Dummy coding follows R's model.matrix with treatment contrasts: a factor
+ * main effect gives one column per non-reference level, named term text +
+ * level ("sexm", "factor(grade)3"); in an interaction a factor gets contrasts
+ * when the term without it is in the model, full indicator coding otherwise
+ * (R's marginality rule).  Numeric columns keep their name; log(x) is the
+ * natural log (x <= 0 is an error naming the row).
+ *
+ * Event coding follows R's Surv: 0/1 (1 = event), 1/2 (2 = event), or
+ * TRUE/FALSE; anything else is OBS_EDATA naming the row and value.
+ */
+#ifndef OBSURV_FRAME_H
+#define OBSURV_FRAME_H
+
+#include <stddef.h>
+#include "obsurv/error.h"
+#include "obsurv/table.h"
+#include "obsurv/formula.h"
+
+/* What the estimator needs from the formula. */
+typedef enum {
+    OBS_FRAME_DESIGN = 0,  /* RHS terms -> design matrix (cox, logit, match) */
+    OBS_FRAME_GROUPS       /* RHS terms -> groups, cross-classified (km, logrank) */
+} obs_frame_rhs;
+
+typedef struct {
+    obs_frame_rhs rhs;
+    int intercept;           /* design: add an "(Intercept)" column first (logit) */
+    int response_required;   /* 0: any; else the obs_response_kind set required:
+                                OBS_FRAME_NEED_SURV accepts both Surv forms,
+                                OBS_FRAME_NEED_BINARY a 0/1 column */
+    const char *weights;     /* case-weight column or NULL */
+    const char *const *extra;/* NULL-terminated list of further columns whose
+                                missing values also drop the row, or NULL */
+} obs_frame_spec;
+
+#define OBS_FRAME_NEED_SURV   1
+#define OBS_FRAME_NEED_BINARY 2
+
+typedef struct {
+    char *variable;          /* column (or term) whose missing value dropped rows */
+    char *reason;            /* "missing value", "invalid time", ... */
+    size_t count;
+} obs_exclusion;
+
+typedef struct {
+    size_t n;                /* rows used */
+    size_t n_read;           /* rows in the table */
+    size_t n_dropped;        /* n_read - n */
+    obs_exclusion *exclusions; size_t nexclusions;
+    size_t *row;             /* n: 0-based table row of each used row */
+
+    obs_response_kind response;
+    double *time;            /* survival: stop time (n); NULL otherwise */
+    double *start;           /* counting process: start time (n); else NULL */
+    int *status;             /* survival: 1 event, 0 censored (n) */
+    double *y;               /* binary response 0/1 (n), else NULL */
+
+    size_t p;                /* design columns */
+    double *x;               /* column-major n x p: x[j*n + i] */
+    char **colnames;         /* p names as R's model.matrix */
+    int *assign;             /* p: index of the term each column belongs to
+                                (-1 for the intercept) */
+    size_t nterms;
+    char **term_labels;      /* nterms R term labels */
+
+    int *group;              /* OBS_FRAME_GROUPS: n codes in [0, ngroups) */
+    size_t ngroups;
+    char **group_names;      /* "sex=1", "sex=1, ph.ecog=0"; "all" for ~ 1 */
+
+    int *strata;             /* strata(): n codes in [0, nstrata), or NULL */
+    size_t nstrata;
+    char **strata_names;     /* as R: "sex=1" for one variable,
+                                "sex=1, ph.ecog=0" for several */
+
+    int *cluster;            /* cluster(): n codes, or NULL */
+    size_t nclusters;
+
+    double *weights;         /* n case weights or NULL (all 1) */
+    double *offset;          /* n offsets or NULL (all 0) */
+} obs_frame;
+
+/* Apply formula f to table t as spec says.  On success *out is a new frame
+ * owned by the caller (obs_frame_free).  Errors: unknown column (OBS_EUSAGE,
+ * names the term), wrong response kind (OBS_EUSAGE), bad event code or
+ * negative weight (OBS_EDATA, names file:line), no complete rows (OBS_EDATA). */
+obs_status obs_frame_build(const obs_table *t, const obs_formula *f,
+                           const obs_frame_spec *spec, obs_frame **out,
+                           obs_error *err);
+
+void obs_frame_free(obs_frame **fr);
+
+#endif

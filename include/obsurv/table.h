@@ -1,0 +1,62 @@
+/*
+ * obsurv/table.h — the columnar data table every reader fills.
+ *
+ * A table is n rows by k columns.  A column is numeric (double values) or a
+ * factor (integer codes into a sorted level list).  Missing values are
+ * first-class: `missing[i]` is 1 when row i is missing in that column (and
+ * then num[i] is NaN, or codes[i] is -1).  Every row remembers the line of
+ * the source file it started on, so later errors can name it.
+ *
+ * Factor levels are in byte order (C locale, strcmp), as R sorts them with
+ * LC_ALL=C.  Ownership: the table owns every array and string in it;
+ * obs_table_free releases them all.
+ */
+#ifndef OBSURV_TABLE_H
+#define OBSURV_TABLE_H
+
+#include <stddef.h>
+#include "obsurv/error.h"
+
+typedef enum { OBS_COL_NUMERIC = 0, OBS_COL_FACTOR = 1 } obs_col_type;
+
+typedef struct {
+    char *name;
+    char *label;            /* variable label (ReadStat) or NULL */
+    obs_col_type type;
+    double *num;            /* OBS_COL_NUMERIC: n values, NaN where missing */
+    int *codes;             /* OBS_COL_FACTOR: n codes in [0, nlevels), -1 missing */
+    char **levels;          /* OBS_COL_FACTOR: nlevels level strings, sorted */
+    size_t nlevels;
+    unsigned char *missing; /* n flags: 1 = missing */
+    size_t nmissing;        /* number of missing values */
+} obs_column;
+
+typedef struct {
+    size_t nrow, ncol;
+    obs_column *cols;       /* ncol columns */
+    size_t *line;           /* nrow: 1-based source line where each row starts */
+    char *source;           /* file name used in messages ("<stdin>", path) */
+} obs_table;
+
+/* Create an empty table with ncol columns and room for nrow rows; columns
+ * have no type yet.  Caller owns the result (obs_table_free). */
+obs_table *obs_table_new(size_t nrow, size_t ncol, const char *source);
+
+/* Release a table and everything it owns.  Accepts NULL and nulls *t. */
+void obs_table_free(obs_table **t);
+
+/* Index of the column called name, or -1. */
+long obs_table_find(const obs_table *t, const char *name);
+
+/* Convenience: the column called name, or NULL. */
+const obs_column *obs_table_column(const obs_table *t, const char *name);
+
+/* A factor column's code for a level string, or -1. */
+int obs_column_level_code(const obs_column *c, const char *level);
+
+/* Build a table with the rows rows[0..m-1] of t (in that order); all columns
+ * are kept, factor levels unchanged.  Caller owns the result. */
+obs_table *obs_table_subset(const obs_table *t, const size_t *rows, size_t m,
+                            obs_error *err);
+
+#endif

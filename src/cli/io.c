@@ -1,0 +1,105 @@
+/*
+ * io.c — loading data and writing results for the CLI; see cli.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "obsurv/csv.h"
+
+obs_status cli_load_table(const cli_args *a, obs_table **t, obs_error *err)
+{
+    *t = NULL;
+    const char *path = cli_require(a, "--data", err);
+    if (!path) return err->status;
+    return obs_csv_read(path, t, err);
+}
+
+obs_status cli_load_frame(const cli_args *a, const obs_frame_spec *spec,
+                          obs_table **t, obs_formula **f, obs_frame **fr,
+                          obs_error *err)
+{
+    *t = NULL;
+    *f = NULL;
+    *fr = NULL;
+    const char *text = cli_require(a, "--formula", err);
+    if (!text) return err->status;
+    obs_status rc = obs_formula_parse(text, f, err);   /* formula first: cheap */
+    if (rc == OBS_OK) rc = cli_load_table(a, t, err);
+    if (rc == OBS_OK) rc = obs_frame_build(*t, *f, spec, fr, err);
+    if (rc != OBS_OK) {
+        obs_frame_free(fr);
+        obs_formula_free(f);
+        obs_table_free(t);
+    }
+    return rc;
+}
+
+int cli_fail(const obs_error *err)
+{
+    fprintf(stderr, "obsurv: error: %s\n", err->msg[0] ? err->msg : "unknown error");
+    int code = obs_status_exit_code(err->status);
+    return code ? code : 2;
+}
+
+void cli_print_warnings(const obs_warnings *w)
+{
+    for (size_t i = 0; i < w->n; i++) fprintf(stderr, "obsurv: warning: %s\n", w->msg[i]);
+}
+
+void cli_add_dropped_warning(obs_warnings *w, const obs_frame *fr)
+{
+    if (!fr || fr->n_dropped == 0) return;
+    char buf[OBS_ERROR_MAX];
+    size_t len = 0;
+    len += snprintf(buf + len, sizeof buf - len, "%zu of %zu rows dropped:", fr->n_dropped, fr->n_read);
+    for (size_t i = 0; i < fr->nexclusions && len < sizeof buf; i++)
+        len += snprintf(buf + len, sizeof buf - len, "%s %s in %s (%zu)", i ? "," : "",
+                        fr->exclusions[i].reason, fr->exclusions[i].variable, fr->exclusions[i].count);
+    obs_warnings_add(w, "%s", buf);
+}
+
+int cli_output_open(cli_output *o, const cli_args *a)
+{
+    o->buf = NULL;
+    o->len = 0;
+    o->path = cli_get(a, "--out");
+    o->fp = open_memstream(&o->buf, &o->len);
+    return o->fp ? 0 : -1;
+}
+
+int cli_output_close(cli_output *o)
+{
+    if (!o->fp) return 2;
+    fclose(o->fp);
+    o->fp = NULL;
+    int rc = 0;
+    FILE *dst = stdout;
+    if (o->path && strcmp(o->path, "-") != 0) {
+        dst = fopen(o->path, "wb");
+        if (!dst) {
+            fprintf(stderr, "obsurv: error: %s: cannot write the output file\n", o->path);
+            free(o->buf);
+            o->buf = NULL;
+            return 2;
+        }
+    }
+    if (o->len && fwrite(o->buf, 1, o->len, dst) != o->len) rc = 2;
+    if (dst != stdout) {
+        if (fclose(dst) != 0) rc = 2;
+    } else if (fflush(stdout) != 0) {
+        rc = 2;
+    }
+    if (rc) fprintf(stderr, "obsurv: error: %s: write failed\n", o->path ? o->path : "standard output");
+    free(o->buf);
+    o->buf = NULL;
+    return rc;
+}
+
+void cli_output_discard(cli_output *o)
+{
+    if (o->fp) fclose(o->fp);
+    o->fp = NULL;
+    free(o->buf);
+    o->buf = NULL;
+}
