@@ -5,14 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
-#include "obsurv/csv.h"
+#include "obsurv/reader.h"
 
 obs_status cli_load_table(const cli_args *a, obs_table **t, obs_error *err)
 {
     *t = NULL;
     const char *path = cli_require(a, "--data", err);
     if (!path) return err->status;
-    return obs_csv_read(path, t, err);
+    obs_read_options opt = {cli_get(a, "--table"), cli_get(a, "--query")};
+    return obs_read_table(path, &opt, t, err);
 }
 
 obs_status cli_load_frame(const cli_args *a, const obs_frame_spec *spec,
