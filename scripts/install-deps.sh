@@ -10,7 +10,7 @@ r_pkgs="r-base-core r-cran-survival r-cran-matchit r-cran-jsonlite r-cran-data.t
 case $what in
   build) pkgs=$build_pkgs ;;
   r) pkgs=$r_pkgs ;;
-  all|bench) pkgs="$build_pkgs $r_pkgs" ;;
+  all|bench) pkgs="$build_pkgs $r_pkgs r-cran-matchit time bc" ;;
   *) echo "usage: $0 [build|r|bench|all]" >&2; exit 2 ;;
 esac
 missing=""
