@@ -79,7 +79,7 @@ int cli_parse(int argc, char **argv, const cli_option *opts, const char *usage,
         else if (strcmp(fmt, "csv") == 0) a->format = CLI_CSV;
         else if (strcmp(fmt, "html") == 0) a->format = CLI_HTML;
         else {
-            fprintf(stderr, "obsurv: error: %s: --format must be text, json or csv, not '%s'\n",
+            fprintf(stderr, "obsurv: error: %s: --format must be text, json, csv or html (table1), not '%s'\n",
                     a->command, fmt);
             a->exit_code = 2;
             return 1;
