@@ -8,6 +8,12 @@
  *   factor   := column | factor(column) | strata(col{,col}) | cluster(column)
  *             | log(column) | offset(column)
  *
+ * Also accepted, as R reads them: parentheses for grouping ("(a + b):c"),
+ * chains "a*b*c" and "a*b:c" (":" binds tighter than "*", "*" than "+"),
+ * "1 + a" (= a), back-quoted names ("`my var`").  Not supported (an
+ * OBS_EUSAGE naming the column of the text): "-", "^", "/", "%in%", "0",
+ * functions other than those above, expressions inside a function.
+ *
  * Parsing only: no data is touched.  Terms are stored as R's terms.formula
  * orders them (by interaction order, then by appearance; `a*b` expands to
  * a + b + a:b; duplicates dropped).  strata(), cluster() and offset() are

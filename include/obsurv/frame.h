@@ -17,6 +17,27 @@
  *
  * Event coding follows R's Surv: 0/1 (1 = event), 1/2 (2 = event), or
  * TRUE/FALSE; anything else is OBS_EDATA naming the row and value.
+ *
+ * Levels are what R makes of data read by read.csv: a text column becomes a
+ * factor after incomplete rows are dropped (levels present in the used
+ * rows, C-locale order); factor(x) is evaluated on the whole table (levels
+ * of every non-missing x, in numeric order, named as R's as.character), and
+ * its levels absent from the used rows are kept as all-zero columns (coxph,
+ * which then reports NA) or dropped (glm: intercept = 1 or
+ * drop_unused_levels).  A factor with fewer than 2 levels is OBS_EDATA.
+ *
+ * Missing rows are counted against the first missing variable in the order:
+ * response columns, term variables (term order), strata(), cluster(),
+ * offset(), weights, spec->extra.
+ *
+ * Groups (OBS_FRAME_GROUPS) are the RHS terms cross-classified, named and
+ * ordered as survfit/survdiff print them: "sex=1", "sex=1, ph.ecog=0"
+ * (variables after the first padded to a common width, as survival's
+ * strata() does: "sex=1, ph.karno=50 ", "sex=1, ph.karno=100"); only
+ * combinations that occur; "all" for ~ 1.  Strata names are those coxph
+ * uses: "sex=1", "sex=1, ph.ecog=0" for strata(sex, ph.ecog), bare levels
+ * for text columns (strata(celltype) -> "adeno"), several strata() terms
+ * joined by ", ".
  */
 #ifndef OBSURV_FRAME_H
 #define OBSURV_FRAME_H
@@ -41,6 +62,10 @@ typedef struct {
     const char *weights;     /* case-weight column or NULL */
     const char *const *extra;/* NULL-terminated list of further columns whose
                                 missing values also drop the row, or NULL */
+    int drop_unused_levels;  /* 1: factor() levels absent from the used rows
+                                are dropped (R's glm); 0: kept, giving an
+                                all-zero design column (R's coxph).  A spec
+                                with intercept = 1 (glm) always drops. */
 } obs_frame_spec;
 
 #define OBS_FRAME_NEED_SURV   1
@@ -73,7 +98,9 @@ typedef struct {
     size_t nterms;
     char **term_labels;      /* nterms R term labels */
 
-    int *group;              /* OBS_FRAME_GROUPS: n codes in [0, ngroups) */
+    int *group;              /* OBS_FRAME_GROUPS: n codes in [0, ngroups);
+                                NULL with OBS_FRAME_DESIGN (and x NULL, p 0
+                                with OBS_FRAME_GROUPS) */
     size_t ngroups;
     char **group_names;      /* "sex=1", "sex=1, ph.ecog=0"; "all" for ~ 1 */
 
@@ -98,5 +125,11 @@ obs_status obs_frame_build(const obs_table *t, const obs_formula *f,
                            obs_error *err);
 
 void obs_frame_free(obs_frame **fr);
+
+/* Write x as R's as.character() does for a double (15 significant digits,
+ * fixed or scientific notation whichever is narrower): 100000 -> "1e+05",
+ * 2.5 -> "2.5", 1/3 -> "0.333333333333333".  These are the level names of
+ * factor(x).  buf of size >= 32 always suffices. */
+void obs_format_number_r(double x, char *buf, size_t size);
 
 #endif
