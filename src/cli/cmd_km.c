@@ -1,10 +1,442 @@
-/* cmd_km.c — obsurv km (placeholder until the command lands). */
+/*
+ * cmd_km.c — obsurv km: Kaplan–Meier curves as R's survfit(), printed as
+ * print(fit) + summary(fit) (text), or as JSON / CSV (spec/cli.md).
+ *
+ * Groups are the right-hand-side variables cross-classified by the model
+ * frame; strata() terms are crossed with them (name "g, s").  Empty
+ * combinations are left out, as survfit does.
+ */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include "cli.h"
+#include "obsurv/json.h"
+#include "obsurv/km.h"
+
+static const char *USAGE =
+    "usage: obsurv km --data PATH --formula \"Surv(time, status) ~ group\" [options]\n"
+    "\n"
+    "Kaplan-Meier survival curves, one per level (or combination of levels) of\n"
+    "the right-hand side; \"~ 1\" gives one curve.  As R's survfit(): every\n"
+    "distinct time, numbers at risk, events and censorings, S(t), its standard\n"
+    "error (Greenwood; infinitesimal jackknife with non-integer --weights) and a\n"
+    "pointwise interval; the median with its interval as print(fit) reports it;\n"
+    "--times reads the curves at given times as summary(fit, times, extend = TRUE).\n"
+    "\n"
+    "example:\n"
+    "  obsurv km --data lung.csv --formula \"Surv(time, status) ~ sex\" --times 180,365\n";
+
+/* ---- number formatting like R's print with digits = 3 ------------------- */
+
+/* Decimals R's fixed notation needs to show x with `digits` significant
+ * digits, trailing zeros dropped (formatReal). */
+static int sig_decimals(double x, int digits)
+{
+    char buf[64], *e;
+    int sig, ex;
+    if (!isfinite(x) || x == 0) return 0;
+    snprintf(buf, sizeof buf, "%.*e", digits - 1, fabs(x));
+    e = strchr(buf, 'e');
+    ex = atoi(e + 1);
+    sig = digits;
+    for (char *p = e - 1; sig > 1 && *p == '0'; p--) sig--;
+    int d = sig - 1 - ex;
+    if (d < 0) d = 0;
+    if (d > 15) d = 15;
+    return d;
+}
+
+static int column_decimals(const double *x, size_t n, size_t stride)
+{
+    int d = 0;
+    for (size_t i = 0; i < n; i++) {
+        int k = sig_decimals(x[i * stride], 3);
+        if (k > d) d = k;
+    }
+    return d;
+}
+
+static void fmt_fixed(char *buf, size_t size, double x, int decimals)
+{
+    if (!isfinite(x)) snprintf(buf, size, "NA");
+    else snprintf(buf, size, "%.*f", decimals, x);
+}
+
+/* Print an n x m matrix (row-major) with row labels and column names, each
+ * column formatted like R (3 significant digits, common decimals). */
+static void print_matrix(FILE *fp, size_t n, size_t m, const double *x,
+                         const char *const *rownames, const char *const *colnames)
+{
+    int dec[16], width[16], rw = 0;
+    char buf[64];
+    for (size_t i = 0; i < n; i++) {
+        int l = rownames ? (int)strlen(rownames[i]) : 0;
+        if (l > rw) rw = l;
+    }
+    for (size_t j = 0; j < m && j < 16; j++) {
+        dec[j] = column_decimals(x + j, n, m);
+        width[j] = (int)strlen(colnames[j]);
+        for (size_t i = 0; i < n; i++) {
+            fmt_fixed(buf, sizeof buf, x[i * m + j], dec[j]);
+            if ((int)strlen(buf) > width[j]) width[j] = (int)strlen(buf);
+        }
+    }
+    fprintf(fp, "%*s", rw, "");
+    for (size_t j = 0; j < m && j < 16; j++) fprintf(fp, " %*s", width[j], colnames[j]);
+    fputc('\n', fp);
+    for (size_t i = 0; i < n; i++) {
+        fprintf(fp, "%-*s", rw, rownames ? rownames[i] : "");
+        for (size_t j = 0; j < m && j < 16; j++) {
+            fmt_fixed(buf, sizeof buf, x[i * m + j], dec[j]);
+            fprintf(fp, " %*s", width[j], buf);
+        }
+        fputc('\n', fp);
+    }
+}
+
+/* ---- CSV helpers ------------------------------------------------------------ */
+
+static void csv_string(FILE *fp, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n") == NULL) { fputs(s, fp); return; }
+    fputc('"', fp);
+    for (; *s; s++) { if (*s == '"') fputc('"', fp); fputc(*s, fp); }
+    fputc('"', fp);
+}
+
+static void csv_number(FILE *fp, double x)
+{
+    if (isfinite(x)) fprintf(fp, ",%.17g", x);
+    else fputs(",NA", fp);
+}
+
+/* ---- groups ----------------------------------------------------------------- */
+
+typedef struct {
+    int *code;          /* n codes (owned) or NULL for one group */
+    size_t ncodes;
+    char **names;       /* ncodes names (owned) */
+} km_groups;
+
+static void km_groups_free(km_groups *g)
+{
+    if (g->names)
+        for (size_t k = 0; k < g->ncodes; k++) free(g->names[k]);
+    free(g->names);
+    free(g->code);
+}
+
+/* Cross the frame's groups with its strata (when any). */
+static obs_status km_make_groups(const obs_frame *fr, km_groups *g, obs_error *err)
+{
+    size_t ng = fr->group ? fr->ngroups : 1, ns = fr->strata ? fr->nstrata : 1;
+    memset(g, 0, sizeof *g);
+    g->ncodes = ng * ns;
+    g->names = calloc(g->ncodes, sizeof *g->names);
+    if (!g->names) goto nomem;
+    if (fr->group || fr->strata) {
+        g->code = malloc((fr->n ? fr->n : 1) * sizeof *g->code);
+        if (!g->code) goto nomem;
+        for (size_t i = 0; i < fr->n; i++)
+            g->code[i] = (fr->group ? fr->group[i] : 0) * (int)ns + (fr->strata ? fr->strata[i] : 0);
+    }
+    for (size_t a = 0; a < ng; a++)
+        for (size_t b = 0; b < ns; b++) {
+            const char *gn = fr->group && fr->group_names ? fr->group_names[a] : "all";
+            const char *sn = fr->strata ? fr->strata_names[b] : NULL;
+            size_t len = strlen(gn) + (sn ? strlen(sn) + 2 : 0) + 1;
+            char *s = malloc(len);
+            if (!s) goto nomem;
+            if (sn && fr->group) snprintf(s, len, "%s, %s", gn, sn);
+            else if (sn) snprintf(s, len, "%s", sn);
+            else snprintf(s, len, "%s", gn);
+            g->names[a * ns + b] = s;
+        }
+    return OBS_OK;
+nomem:
+    km_groups_free(g);
+    return obs_error_set(err, OBS_ENOMEM, "out of memory");
+}
+
+/* ---- renderers ---------------------------------------------------------------- */
+
+static void json_point(obs_json *j, const obs_km_point *p)
+{
+    obs_json_begin_object(j);
+    obs_json_kv_number(j, "time", p->time);
+    obs_json_kv_number(j, "surv", p->surv);
+    obs_json_kv_number(j, "std_err", p->std_err);
+    obs_json_kv_number(j, "lower", p->lower);
+    obs_json_kv_number(j, "upper", p->upper);
+    obs_json_kv_number(j, "n_risk", p->n_risk);
+    obs_json_kv_number(j, "n_event", p->n_event);
+    obs_json_kv_number(j, "n_censor", p->n_censor);
+    obs_json_end_object(j);
+}
+
+static void render_json(FILE *fp, const obs_km *km, const km_groups *g, const obs_frame *fr,
+                        const char *weights, const double *times, size_t ntimes,
+                        obs_km_point *pts, const obs_warnings *warn)
+{
+    obs_json j;
+    double start = obs_km_start_time(km);
+    obs_json_init(&j, fp);
+    obs_json_begin_object(&j);
+    obs_json_kv_string(&j, "conf_type", obs_km_conf_type_name(km->opt.conf_type));
+    obs_json_kv_number(&j, "conf_level", km->opt.conf_level);
+    obs_json_kv_int(&j, "n", (long long)fr->n);
+    obs_json_kv_int(&j, "n_dropped", (long long)fr->n_dropped);
+    obs_json_kv_string(&j, "weights", weights);
+    obs_json_kv_bool(&j, "robust_se", km->robust);
+    obs_json_key(&j, "strata");
+    obs_json_begin_array(&j);
+    for (size_t k = 0; k < km->ncurves; k++) {
+        const obs_km_curve *c = &km->curves[k];
+        if (c->ntime == 0) continue;
+        obs_json_begin_object(&j);
+        obs_json_kv_string(&j, "name", g->names[k]);
+        obs_json_kv_int(&j, "n", (long long)c->n);
+        if (weights) obs_json_kv_number(&j, "n_weighted", c->n_weighted);
+        obs_json_kv_number(&j, "events", c->events);
+        obs_json_kv_number(&j, "median", c->median);
+        obs_json_kv_number(&j, "median_lower", c->median_lower);
+        obs_json_kv_number(&j, "median_upper", c->median_upper);
+        obs_json_kv_numbers(&j, "time", c->time, c->ntime);
+        obs_json_kv_numbers(&j, "n_risk", c->n_risk, c->ntime);
+        obs_json_kv_numbers(&j, "n_event", c->n_event, c->ntime);
+        obs_json_kv_numbers(&j, "n_censor", c->n_censor, c->ntime);
+        obs_json_kv_numbers(&j, "surv", c->surv, c->ntime);
+        obs_json_kv_numbers(&j, "std_err", c->std_err, c->ntime);
+        obs_json_kv_numbers(&j, "lower", c->lower, c->ntime);
+        obs_json_kv_numbers(&j, "upper", c->upper, c->ntime);
+        if (times) {
+            obs_km_at(c, start, times, ntimes, pts);
+            obs_json_key(&j, "at");
+            obs_json_begin_array(&j);
+            for (size_t r = 0; r < ntimes; r++) json_point(&j, &pts[r]);
+            obs_json_end_array(&j);
+        }
+        obs_json_end_object(&j);
+    }
+    obs_json_end_array(&j);
+    obs_json_key(&j, "warnings");
+    obs_json_begin_array(&j);
+    for (size_t k = 0; k < warn->n; k++) obs_json_string(&j, warn->msg[k]);
+    obs_json_end_array(&j);
+    obs_json_end_object(&j);
+}
+
+static void render_csv(FILE *fp, const obs_km *km, const km_groups *g,
+                       const double *times, size_t ntimes, obs_km_point *pts)
+{
+    double start = obs_km_start_time(km);
+    fputs("strata,time,n_risk,n_event,n_censor,surv,std_err,lower,upper\n", fp);
+    for (size_t k = 0; k < km->ncurves; k++) {
+        const obs_km_curve *c = &km->curves[k];
+        if (c->ntime == 0) continue;
+        if (times) {
+            obs_km_at(c, start, times, ntimes, pts);
+            for (size_t r = 0; r < ntimes; r++) {
+                csv_string(fp, g->names[k]);
+                csv_number(fp, pts[r].time); csv_number(fp, pts[r].n_risk);
+                csv_number(fp, pts[r].n_event); csv_number(fp, pts[r].n_censor);
+                csv_number(fp, pts[r].surv); csv_number(fp, pts[r].std_err);
+                csv_number(fp, pts[r].lower); csv_number(fp, pts[r].upper);
+                fputc('\n', fp);
+            }
+            continue;
+        }
+        for (size_t r = 0; r < c->ntime; r++) {
+            csv_string(fp, g->names[k]);
+            csv_number(fp, c->time[r]); csv_number(fp, c->n_risk[r]);
+            csv_number(fp, c->n_event[r]); csv_number(fp, c->n_censor[r]);
+            csv_number(fp, c->surv[r]); csv_number(fp, c->std_err[r]);
+            csv_number(fp, c->lower[r]); csv_number(fp, c->upper[r]);
+            fputc('\n', fp);
+        }
+    }
+}
+
+/* print(fit) then summary(fit) (event times, or --times). */
+static obs_status render_text(FILE *fp, const obs_km *km, const km_groups *g, const obs_frame *fr,
+                              const char *formula, const char *weights, const double *times,
+                              size_t ntimes, obs_km_point *pts, obs_error *err)
+{
+    size_t nc = 0, maxrows = ntimes, w = weights ? 1 : 0;
+    double *m = NULL;
+    const char **rn = NULL;
+    char lcl[32], ucl[32], lo[40], up[40];
+    double start = obs_km_start_time(km);
+
+    for (size_t k = 0; k < km->ncurves; k++) {
+        if (km->curves[k].ntime) nc++;
+        if (km->curves[k].ntime > maxrows) maxrows = km->curves[k].ntime;
+    }
+    m = malloc((nc + maxrows + 1) * 7 * sizeof *m);
+    rn = malloc((nc + 1) * sizeof *rn);
+    if (!m || !rn) {
+        free(m); free(rn);
+        return obs_error_set(err, OBS_ENOMEM, "out of memory");
+    }
+    fprintf(fp, "Kaplan-Meier estimate: %s\n", formula);
+    fprintf(fp, "n = %zu", fr->n);
+    if (fr->n_dropped) fprintf(fp, " (%zu observation%s deleted due to missingness)", fr->n_dropped,
+                               fr->n_dropped == 1 ? "" : "s");
+    fputs("\n\n", fp);
+
+    snprintf(lcl, sizeof lcl, "%gLCL", km->opt.conf_level);
+    snprintf(ucl, sizeof ucl, "%gUCL", km->opt.conf_level);
+    {
+        const char *cn_plain[5] = {"n", "events", "median", lcl, ucl};
+        const char *cn_w[6] = {"records", "n", "events", "median", lcl, ucl};
+        size_t r = 0, cols = 5 + w;
+        for (size_t k = 0; k < km->ncurves; k++) {
+            const obs_km_curve *c = &km->curves[k];
+            double *row = m + r * cols;
+            if (c->ntime == 0) continue;
+            rn[r] = g->names[k];
+            *row++ = (double)c->n;
+            if (w) *row++ = c->n_weighted;
+            row[0] = c->events; row[1] = c->median;
+            row[2] = c->median_lower; row[3] = c->median_upper;
+            r++;
+        }
+        print_matrix(fp, r, cols, m, rn, w ? cn_w : cn_plain);
+    }
+
+    snprintf(lo, sizeof lo, "lower %g%% CI", 100 * km->opt.conf_level);
+    snprintf(up, sizeof up, "upper %g%% CI", 100 * km->opt.conf_level);
+    {
+        const char *cn[7] = {"time", "n.risk", "n.event", "survival", "std.err", lo, up};
+        for (size_t k = 0; k < km->ncurves; k++) {
+            const obs_km_curve *c = &km->curves[k];
+            size_t r = 0;
+            if (c->ntime == 0) continue;
+            fprintf(fp, "\n%s\n", g->names[k]);
+            if (times) {
+                obs_km_at(c, start, times, ntimes, pts);
+                for (size_t q = 0; q < ntimes; q++, r++) {
+                    double *row = m + r * 7;
+                    row[0] = pts[q].time; row[1] = pts[q].n_risk; row[2] = pts[q].n_event;
+                    row[3] = pts[q].surv; row[4] = pts[q].std_err;
+                    row[5] = pts[q].lower; row[6] = pts[q].upper;
+                }
+            } else {
+                for (size_t q = 0; q < c->ntime; q++) {
+                    double *row = m + r * 7;
+                    if (!(c->n_event[q] > 0)) continue;
+                    row[0] = c->time[q]; row[1] = c->n_risk[q]; row[2] = c->n_event[q];
+                    row[3] = c->surv[q]; row[4] = c->std_err[q];
+                    row[5] = c->lower[q]; row[6] = c->upper[q];
+                    r++;
+                }
+            }
+            print_matrix(fp, r, 7, m, NULL, cn);
+        }
+    }
+    free(m); free(rn);
+    return OBS_OK;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
 
 int cmd_km(int argc, char **argv)
 {
-    (void)argc; (void)argv;
-    fprintf(stderr, "obsurv: error: 'km' is not available in this build\n");
-    return 2;
+    static const cli_option opts[] = {
+        CLI_COMMON_OPTIONS,
+        {"--conf-type", 1, "log|log-log|plain (default log)"},
+        {"--conf-level", 1, "level of the pointwise intervals (0.95)"},
+        {"--times", 1, "t1,t2,...: read the curves at these times"},
+        {"--weights", 1, "case-weight column"},
+        {NULL, 0, NULL}};
+    cli_args a;
+    obs_error err;
+    obs_km_options kopt;
+    obs_table *t = NULL;
+    obs_formula *f = NULL;
+    obs_frame *fr = NULL;
+    obs_km *km = NULL;
+    km_groups g = {0};
+    double *times = NULL;
+    size_t ntimes = 0;
+    obs_km_point *pts = NULL;
+    obs_warnings warn;
+    cli_output o = {0};
+    int code = 0;
+    const char *ct;
+
+    obs_error_clear(&err);
+    obs_warnings_init(&warn);
+    if (cli_parse(argc, argv, opts, USAGE, &a)) return a.exit_code;
+    obs_km_options_default(&kopt);
+    ct = cli_get(&a, "--conf-type");
+    if (ct && obs_km_conf_type_parse(ct, &kopt.conf_type) != 0) {
+        obs_error_set(&err, OBS_EUSAGE, "km: --conf-type must be log, log-log or plain, not '%s'", ct);
+        return cli_fail(&err);
+    }
+    if (cli_get_double(&a, "--conf-level", 0.95, &kopt.conf_level, &err)) return cli_fail(&err);
+    if (!(kopt.conf_level > 0 && kopt.conf_level < 1)) {
+        obs_error_set(&err, OBS_EUSAGE, "km: --conf-level must be between 0 and 1, not %g",
+                      kopt.conf_level);
+        return cli_fail(&err);
+    }
+    if (a.format == CLI_HTML) {
+        obs_error_set(&err, OBS_EUSAGE, "km: --format must be text, json or csv");
+        return cli_fail(&err);
+    }
+    if (cli_get_doubles(&a, "--times", &times, &ntimes, &err)) return cli_fail(&err);
+    for (size_t k = 0; k < ntimes; k++)
+        if (!isfinite(times[k])) {
+            obs_error_set(&err, OBS_EUSAGE, "km: option --times: %g is not a finite time", times[k]);
+            free(times);
+            return cli_fail(&err);
+        }
+    if (times) qsort(times, ntimes, sizeof *times, cmp_double);   /* R sorts them */
+
+    obs_frame_spec spec = {.rhs = OBS_FRAME_GROUPS, .response_required = OBS_FRAME_NEED_SURV,
+                           .weights = cli_get(&a, "--weights"), .drop_unused_levels = 1};
+    if (cli_load_frame(&a, &spec, &t, &f, &fr, &err)) { code = cli_fail(&err); goto done; }
+    if (fr->response != OBS_RESP_SURV || fr->start) {
+        obs_error_set(&err, OBS_EUSAGE,
+                      "km: the response must be Surv(time, event); counting-process data are not supported");
+        code = cli_fail(&err);
+        goto done;
+    }
+    if (km_make_groups(fr, &g, &err)) { code = cli_fail(&err); goto done; }
+    if (obs_km_estimate(fr->n, fr->time, fr->status, fr->weights, g.code, g.ncodes, &kopt, &km, &err)) {
+        code = cli_fail(&err);
+        goto done;
+    }
+    if (ntimes) {
+        pts = malloc(ntimes * sizeof *pts);
+        if (!pts) { obs_error_set(&err, OBS_ENOMEM, "out of memory"); code = cli_fail(&err); goto done; }
+    }
+    cli_add_dropped_warning(&warn, fr);
+    if (cli_output_open(&o, &a)) { code = 2; goto done; }
+    if (a.format == CLI_JSON) {
+        render_json(o.fp, km, &g, fr, spec.weights, times, ntimes, pts, &warn);
+    } else if (a.format == CLI_CSV) {
+        render_csv(o.fp, km, &g, times, ntimes, pts);
+    } else if (render_text(o.fp, km, &g, fr, f->text, spec.weights, times, ntimes, pts, &err)) {
+        cli_output_discard(&o);
+        code = cli_fail(&err);
+        goto done;
+    }
+    code = cli_output_close(&o);
+    if (code == 0 && a.format != CLI_JSON) cli_print_warnings(&warn);
+done:
+    obs_warnings_free(&warn);
+    free(pts);
+    free(times);
+    km_groups_free(&g);
+    obs_km_free(&km);
+    obs_frame_free(&fr);
+    obs_formula_free(&f);
+    obs_table_free(&t);
+    return code;
 }

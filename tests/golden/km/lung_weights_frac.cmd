@@ -1,0 +1,1 @@
+km --data @TESTS@/golden/data/km_lung_weights.csv --formula "Surv(time, status) ~ sex" --weights w_frac --format json

@@ -1,0 +1,1 @@
+km --data @DATA@/ovarian.csv --formula "Surv(futime, fustat) ~ rx + resid.ds" --format json

@@ -1,0 +1,1 @@
+logrank --data @DATA@/lung.csv --formula "Surv(time, status) ~ ph.ecog" --format json

@@ -1,0 +1,1 @@
+logrank --data @DATA@/lung.csv --formula "Surv(time, status) ~ sex + strata(ph.ecog)" --format json

@@ -1,0 +1,1 @@
+logrank --data @DATA@/veteran.csv --formula "Surv(time, status) ~ trt + prior" --format json

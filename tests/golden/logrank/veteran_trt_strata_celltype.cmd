@@ -1,0 +1,1 @@
+logrank --data @DATA@/veteran.csv --formula "Surv(time, status) ~ trt + strata(celltype)" --format json
