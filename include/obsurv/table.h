@@ -38,8 +38,9 @@ typedef struct {
     char *source;           /* file name used in messages ("<stdin>", path) */
 } obs_table;
 
-/* Create an empty table with ncol columns and room for nrow rows; columns
- * have no type yet.  Caller owns the result (obs_table_free). */
+/* Create an empty table with ncol columns and room for nrow rows (line[]
+ * allocated, all 0); columns are zeroed (no name, no arrays yet).  Caller
+ * owns the result (obs_table_free).  NULL when out of memory. */
 obs_table *obs_table_new(size_t nrow, size_t ncol, const char *source);
 
 /* Release a table and everything it owns.  Accepts NULL and nulls *t. */
@@ -53,6 +54,18 @@ const obs_column *obs_table_column(const obs_table *t, const char *name);
 
 /* A factor column's code for a level string, or -1. */
 int obs_column_level_code(const obs_column *c, const char *level);
+
+/* Give column j of t (t->nrow rows) a name and a type, allocating its arrays:
+ * numeric values all NaN and missing flags 0, or factor codes all -1 with a
+ * copy of the nlevels level strings (which must already be sorted by strcmp).
+ * Fill num/codes and missing, then set nmissing.  Any previous contents of
+ * the column are released.  For readers other than CSV.  OBS_ENOMEM on
+ * failure (the table stays freeable). */
+obs_status obs_column_init_numeric(obs_table *t, size_t j, const char *name,
+                                   obs_error *err);
+obs_status obs_column_init_factor(obs_table *t, size_t j, const char *name,
+                                  const char *const *levels, size_t nlevels,
+                                  obs_error *err);
 
 /* Build a table with the rows rows[0..m-1] of t (in that order); all columns
  * are kept, factor levels unchanged.  Caller owns the result. */

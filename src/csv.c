@@ -1,0 +1,679 @@
+/*
+ * csv.c — CSV (RFC 4180) into an obs_table; see obsurv/csv.h.
+ *
+ * Design.  The whole input is in memory (csv_file.c maps a regular file or
+ * reads a pipe whole) and is read in two passes:
+ *
+ *   pass 1  one walk over the bytes, row by row.  Every column starts
+ *           numeric; a field that is a plain decimal followed by a separator
+ *           is parsed in place (obs_scan_decimal) and stored — no copy, no
+ *           allocation.  Any other field (quoted, blank, NA, Inf, white
+ *           space, text) takes the careful path (read_field + classify).  The
+ *           first non-number in a column turns it into a factor; its numbers
+ *           are dropped and the column is skipped for the rest of the pass.
+ *           The byte offset and line of every row start are kept.
+ *   pass 2  only when factor columns exist: each row is re-read from its
+ *           offset up to the last factor column; each factor value is
+ *           unescaped and interned in the column's hash table (strings in
+ *           one growing arena), giving provisional codes in order of first
+ *           appearance.  Levels are then sorted by strcmp and the codes
+ *           remapped.
+ *
+ * Example: "id,arm\n1,a\n2,\"b\"\n3,NA\n" — pass 1 stores id = 1, 2, 3;
+ * in row 1 "a" is not a number, so arm becomes a factor.  Pass 2 interns
+ * "a" (code 0), "b" (code 1) and NA is missing (-1): levels {a, b}.
+ *
+ * Decisions (R 4.2 read.csv is the reference; LC_ALL=C):
+ *  - Missing: an empty field, NA (quoted or not, exact upper case), a field
+ *    of only white space, and NaN in a numeric column (R's is.na(NaN) is
+ *    TRUE, so model frames drop it).  R keeps "" and "  " as strings in a
+ *    character column; obsurv makes them missing everywhere.
+ *  - Numbers: see obsurv/numparse.h (white space around numbers allowed,
+ *    Inf/NaN/hex, 1e999 is Inf as in R).  Quoted numbers are numbers.
+ *  - Text values keep their white space (" x" is a level, as in R).  A
+ *    CRLF inside a quoted value is read as LF (as R does), so CRLF and LF
+ *    files give the same levels; a lone CR is kept.
+ *  - Blank lines (no bytes between line ends) are skipped anywhere, as R's
+ *    blank.lines.skip does.  A lone CR that is not followed by LF is data.
+ *  - A quote inside an unquoted field is a literal character (x"y); any
+ *    character other than a separator after a closing quote is an error.
+ *  - A header alone gives a table with 0 rows and all columns numeric.
+ *  - Errors (OBS_EDATA, "FILE:LINE: ..."): empty input, a row whose field
+ *    count differs from the header's, an unclosed quote (line where it
+ *    opened), a NUL byte, invalid UTF-8 in a name or a text value, an empty
+ *    or duplicate column name (R would invent "X" / "x.1"; we refuse).
+ *  - Caps: at most OBS_CSV_MAX_COLUMNS columns, 2^31-1 levels per column;
+ *    every size derived from the input is checked for overflow.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "obsurv/csv.h"
+#include "obsurv/numparse.h"
+
+#define OBS_CSV_MAX_COLUMNS (1u << 20)
+#define INITIAL_ROWS_MAX ((size_t)1 << 20)
+
+typedef struct {
+    const char *base;     /* first byte of the input (after the BOM) */
+    const char *end;      /* one past the last byte */
+    const char *source;   /* name for messages */
+    size_t line;          /* current 1-based line */
+    obs_error *err;
+} reader;
+
+typedef struct {
+    const char *s;        /* content (inside the quotes when quoted) */
+    size_t len;
+    int quoted;
+    int escaped;          /* contains "" or CRLF (needs unescaping) */
+} field;
+
+/* ---------------------------------------------------------------- fields */
+
+/* Is p at a line end (LF, CRLF, or CR as the last byte)? */
+static int at_line_end(const reader *r, const char *p)
+{
+    return *p == '\n' || (*p == '\r' && (p + 1 == r->end || p[1] == '\n'));
+}
+
+/* Read the field starting at *pp.  On return *pp points at its terminator
+ * (',' , a line end, or r->end) and r->line counts newlines inside quotes.
+ * fieldno (1-based) is for messages. */
+static obs_status read_field(reader *r, const char **pp, field *f, size_t fieldno)
+{
+    const char *p = *pp, *end = r->end;
+    memset(f, 0, sizeof *f);
+    if (p < end && *p == '"') {
+        size_t open_line = r->line;
+        const char *s = ++p;
+        for (;;) {
+            if (p >= end)
+                return obs_error_set(r->err, OBS_EDATA, "%s:%zu: unclosed quote in field %zu",
+                                     r->source, open_line, fieldno);
+            char c = *p;
+            if (c == '"') {
+                if (p + 1 < end && p[1] == '"') { f->escaped = 1; p += 2; continue; }
+                break;
+            }
+            if (c == '\n') {
+                r->line++;
+                if (p > s && p[-1] == '\r') f->escaped = 1; /* CRLF inside: read as LF, as R does */
+            } else if (c == '\0')
+                return obs_error_set(r->err, OBS_EDATA, "%s:%zu: NUL byte in field %zu (binary file?)",
+                                     r->source, r->line, fieldno);
+            p++;
+        }
+        f->s = s;
+        f->len = (size_t)(p - s);
+        f->quoted = 1;
+        p++; /* closing quote */
+        if (p < end && *p != ',' && !at_line_end(r, p))
+            return obs_error_set(r->err, OBS_EDATA,
+                                 "%s:%zu: unexpected character after the closing quote of field %zu",
+                                 r->source, r->line, fieldno);
+    } else {
+        const char *s = p;
+        for (; p < end; p++) {
+            char c = *p;
+            if (c == ',' || c == '\n') break;
+            if (c == '\r' && (p + 1 == end || p[1] == '\n')) break;
+            if (c == '\0')
+                return obs_error_set(r->err, OBS_EDATA, "%s:%zu: NUL byte in field %zu (binary file?)",
+                                     r->source, r->line, fieldno);
+        }
+        f->s = s;
+        f->len = (size_t)(p - s);
+    }
+    *pp = p;
+    return OBS_OK;
+}
+
+/* After a field: returns 1 and steps over the ',' when another field
+ * follows; returns 0 at the end of the row (stepping over the line end and
+ * counting it). */
+static int next_field(reader *r, const char **pp)
+{
+    const char *p = *pp;
+    if (p >= r->end) return 0;
+    if (*p == ',') { *pp = p + 1; return 1; }
+    if (*p == '\r') p++;
+    if (p < r->end && *p == '\n') p++;
+    r->line++;
+    *pp = p;
+    return 0;
+}
+
+/* Count the fields from *pp to the end of the row (for a ragged-row message). */
+static obs_status count_rest(reader *r, const char **pp, size_t *count)
+{
+    field f;
+    obs_status st;
+    do {
+        if ((st = read_field(r, pp, &f, *count + 1))) return st;
+        (*count)++;
+    } while (next_field(r, pp));
+    return OBS_OK;
+}
+
+static int is_blank_char(char c)
+{
+    return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
+}
+
+/* Missing: empty, exactly NA (quoted or not), or only white space. */
+static int field_is_missing(const field *f)
+{
+    if (f->escaped) return 0;
+    if (f->len == 2 && f->s[0] == 'N' && f->s[1] == 'A') return 1;
+    for (size_t i = 0; i < f->len; i++)
+        if (!is_blank_char(f->s[i])) return 0;
+    return 1;
+}
+
+/* Strict UTF-8 (no overlongs, no surrogates, at most U+10FFFF). */
+static int utf8_valid(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i];
+        if (c < 0x80) { i++; continue; }
+        size_t need;
+        unsigned lo = 0x80, hi = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF) need = 1;
+        else if (c == 0xE0) { need = 2; lo = 0xA0; }
+        else if (c >= 0xE1 && c <= 0xEC) need = 2;
+        else if (c == 0xED) { need = 2; hi = 0x9F; }
+        else if (c >= 0xEE && c <= 0xEF) need = 2;
+        else if (c == 0xF0) { need = 3; lo = 0x90; }
+        else if (c >= 0xF1 && c <= 0xF3) need = 3;
+        else if (c == 0xF4) { need = 3; hi = 0x8F; }
+        else return 0;
+        if (n - i <= need) return 0;
+        if (s[i + 1] < lo || s[i + 1] > hi) return 0;
+        for (size_t k = 2; k <= need; k++)
+            if (s[i + k] < 0x80 || s[i + k] > 0xBF) return 0;
+        i += need + 1;
+    }
+    return 1;
+}
+
+/* Copy a field's content into buf (growing it), undoing "" escapes and
+ * turning CRLF into LF (so a file with CRLF line ends gives the same values),
+ * with a terminating NUL.  Returns the length, or (size_t)-1 when out of
+ * memory. */
+static size_t unescape(const field *f, char **buf, size_t *cap)
+{
+    if (f->len + 1 > *cap) {
+        size_t ncap = *cap ? *cap : 64;
+        while (ncap < f->len + 1) ncap *= 2;
+        char *nb = realloc(*buf, ncap);
+        if (!nb) return (size_t)-1;
+        *buf = nb;
+        *cap = ncap;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < f->len; i++) {
+        if (f->escaped && f->s[i] == '\r' && i + 1 < f->len && f->s[i + 1] == '\n') continue;
+        (*buf)[n++] = f->s[i];
+        if (f->escaped && f->s[i] == '"') i++; /* skip the second quote of "" */
+    }
+    (*buf)[n] = '\0';
+    return n;
+}
+
+/* ---------------------------------------------------------------- header */
+
+typedef struct {
+    char **names;
+    size_t k;
+} header;
+
+static void header_free(header *h)
+{
+    if (h->names)
+        for (size_t j = 0; j < h->k; j++) free(h->names[j]);
+    free(h->names);
+    h->names = NULL;
+    h->k = 0;
+}
+
+static int cmp_name_index(const void *a, const void *b, void *ctx)
+{
+    char **names = ctx;
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    int c = strcmp(names[i], names[j]);
+    return c ? c : (i < j ? -1 : i > j);
+}
+
+static obs_status read_header(reader *r, const char **pp, header *h)
+{
+    size_t cap = 0, header_line = r->line;
+    obs_status st = OBS_OK;
+    field f;
+    char *scratch = NULL;
+    size_t scap = 0, *order = NULL;
+    do {
+        if (h->k >= OBS_CSV_MAX_COLUMNS) {
+            st = obs_error_set(r->err, OBS_ENOMEM, "%s:%zu: more than %u columns",
+                               r->source, r->line, OBS_CSV_MAX_COLUMNS);
+            goto done;
+        }
+        if ((st = read_field(r, pp, &f, h->k + 1))) goto done;
+        if (h->k == cap) {
+            size_t ncap = cap ? 2 * cap : 16;
+            char **nn = realloc(h->names, ncap * sizeof *nn);
+            if (!nn) goto nomem;
+            h->names = nn;
+            cap = ncap;
+        }
+        size_t n = unescape(&f, &scratch, &scap);
+        if (n == (size_t)-1) goto nomem;
+        if (!utf8_valid((const unsigned char *)scratch, n)) {
+            st = obs_error_set(r->err, OBS_EDATA, "%s:%zu: column %zu: name is not valid UTF-8"
+                               " (convert the file, e.g. iconv -f latin1 -t utf-8)",
+                               r->source, r->line, h->k + 1);
+            goto done;
+        }
+        if (n == 0) {
+            st = obs_error_set(r->err, OBS_EDATA, "%s:%zu: column %zu has an empty name",
+                               r->source, r->line, h->k + 1);
+            goto done;
+        }
+        if (!(h->names[h->k] = strdup(scratch))) goto nomem;
+        h->k++;
+    } while (next_field(r, pp));
+
+    /* duplicates: sort indices by name, compare neighbours */
+    if (!(order = malloc(h->k * sizeof *order))) goto nomem;
+    for (size_t j = 0; j < h->k; j++) order[j] = j;
+    qsort_r(order, h->k, sizeof *order, cmp_name_index, h->names);
+    for (size_t j = 1; j < h->k; j++)
+        if (strcmp(h->names[order[j - 1]], h->names[order[j]]) == 0) {
+            st = obs_error_set(r->err, OBS_EDATA, "%s:%zu: duplicate column name \"%s\" (columns %zu and %zu)",
+                               r->source, header_line, h->names[order[j]], order[j - 1] + 1, order[j] + 1);
+            goto done;
+        }
+    goto done;
+nomem:
+    st = obs_error_set(r->err, OBS_ENOMEM, "%s: out of memory reading the header", r->source);
+done:
+    free(scratch);
+    free(order);
+    return st;
+}
+
+/* ---------------------------------------------------------------- factors */
+
+typedef struct {
+    uint64_t hash;
+    size_t off;           /* string in the arena */
+    size_t len;
+    int code;             /* provisional code, -1 = empty slot */
+} slot;
+
+typedef struct {
+    slot *slots;
+    size_t nslots;        /* power of two */
+    size_t nlevels;
+    size_t *level_off;    /* provisional code -> arena offset */
+    size_t level_cap;
+    char *arena;
+    size_t arena_len, arena_cap;
+} interner;
+
+static void interner_free(interner *in)
+{
+    free(in->slots);
+    free(in->level_off);
+    free(in->arena);
+    memset(in, 0, sizeof *in);
+}
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static int interner_grow(interner *in)
+{
+    size_t n = in->nslots ? 2 * in->nslots : 64;
+    slot *s = malloc(n * sizeof *s);
+    if (!s) return -1;
+    for (size_t i = 0; i < n; i++) s[i].code = -1;
+    for (size_t i = 0; i < in->nslots; i++) {
+        if (in->slots[i].code < 0) continue;
+        size_t k = in->slots[i].hash & (n - 1);
+        while (s[k].code >= 0) k = (k + 1) & (n - 1);
+        s[k] = in->slots[i];
+    }
+    free(in->slots);
+    in->slots = s;
+    in->nslots = n;
+    return 0;
+}
+
+/* Code of string s[0..n) (no NUL inside); new strings get the next code.
+ * Returns -1 when out of memory or over the level cap, -2 for bad UTF-8. */
+static long intern(interner *in, const char *s, size_t n)
+{
+    if (2 * (in->nlevels + 1) > in->nslots && interner_grow(in)) return -1;
+    uint64_t h = hash_bytes(s, n);
+    size_t k = h & (in->nslots - 1);
+    while (in->slots[k].code >= 0) {
+        slot *e = &in->slots[k];
+        if (e->hash == h && e->len == n && memcmp(in->arena + e->off, s, n) == 0) return e->code;
+        k = (k + 1) & (in->nslots - 1);
+    }
+    if (!utf8_valid((const unsigned char *)s, n)) return -2;
+    if (in->nlevels >= INT32_MAX - 1) return -1;
+    if (in->arena_len + n + 1 > in->arena_cap) {
+        size_t cap = in->arena_cap ? in->arena_cap : 4096;
+        while (cap < in->arena_len + n + 1) {
+            if (cap > SIZE_MAX / 2) return -1;
+            cap *= 2;
+        }
+        char *a = realloc(in->arena, cap);
+        if (!a) return -1;
+        in->arena = a;
+        in->arena_cap = cap;
+    }
+    if (in->nlevels == in->level_cap) {
+        size_t cap = in->level_cap ? 2 * in->level_cap : 16;
+        size_t *lo = realloc(in->level_off, cap * sizeof *lo);
+        if (!lo) return -1;
+        in->level_off = lo;
+        in->level_cap = cap;
+    }
+    memcpy(in->arena + in->arena_len, s, n);
+    in->arena[in->arena_len + n] = '\0';
+    in->slots[k] = (slot){h, in->arena_len, n, (int)in->nlevels};
+    in->level_off[in->nlevels] = in->arena_len;
+    in->arena_len += n + 1;
+    return (long)in->nlevels++;
+}
+
+static int cmp_level(const void *a, const void *b, void *ctx)
+{
+    const interner *in = ctx;
+    return strcmp(in->arena + in->level_off[*(const int *)a], in->arena + in->level_off[*(const int *)b]);
+}
+
+/* Sort the interned strings into c->levels and remap codes[0..n) to ranks. */
+static int finish_factor(obs_column *c, interner *in, size_t n)
+{
+    size_t L = in->nlevels;
+    int *order = malloc((L ? L : 1) * sizeof *order);
+    int *rank = malloc((L ? L : 1) * sizeof *rank);
+    int rc = -1;
+    if (!order || !rank) goto done;
+    if (!(c->levels = calloc(L ? L : 1, sizeof *c->levels))) goto done;
+    for (size_t l = 0; l < L; l++) order[l] = (int)l;
+    qsort_r(order, L, sizeof *order, cmp_level, in);
+    for (size_t l = 0; l < L; l++) {
+        rank[order[l]] = (int)l;
+        if (!(c->levels[l] = strdup(in->arena + in->level_off[order[l]]))) goto done;
+        c->nlevels = l + 1;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (c->codes[i] >= 0) c->codes[i] = rank[c->codes[i]];
+    rc = 0;
+done:
+    free(order);
+    free(rank);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- parse */
+
+typedef struct {
+    size_t k, nrow, cap;
+    double **num;         /* k arrays (NULL once a column is a factor) */
+    unsigned char *is_factor;
+    size_t nfactor;
+    size_t *rowoff;       /* byte offset of each row start */
+    size_t *rowline;      /* line of each row start (becomes the table's line[]) */
+} columns;
+
+static void columns_free(columns *c)
+{
+    if (c->num)
+        for (size_t j = 0; j < c->k; j++) free(c->num[j]);
+    free(c->num);
+    free(c->is_factor);
+    free(c->rowoff);
+    free(c->rowline);
+    memset(c, 0, sizeof *c);
+}
+
+static int grow_rows(columns *c, size_t want)
+{
+    size_t cap = want, bytes;
+    if (__builtin_mul_overflow(cap, sizeof(double), &bytes)) return -1;
+    size_t *o = realloc(c->rowoff, cap * sizeof *o);
+    if (!o) return -1;
+    c->rowoff = o;
+    size_t *l = realloc(c->rowline, cap * sizeof *l);
+    if (!l) return -1;
+    c->rowline = l;
+    for (size_t j = 0; j < c->k; j++) {
+        if (c->is_factor[j]) continue;
+        double *v = realloc(c->num[j], bytes);
+        if (!v) return -1;
+        c->num[j] = v;
+    }
+    c->cap = cap;
+    return 0;
+}
+
+/* Pass 1 (see the design note).  *pp is at the first data row. */
+static obs_status pass_numbers(reader *r, const char *p, columns *c)
+{
+    const char *end = r->end;
+    const size_t k = c->k;
+    field f;
+    obs_status st;
+
+    while (p < end) {
+        if (*p == '\n') { p++; r->line++; continue; }                      /* blank line */
+        if (*p == '\r' && (p + 1 == end || p[1] == '\n')) { p += (p + 1 == end) ? 1 : 2; r->line++; continue; }
+        if (c->nrow == c->cap) {
+            size_t want = c->cap ? 2 * c->cap : 1024;
+            if (want < c->cap || grow_rows(c, want))
+                return obs_error_set(r->err, OBS_ENOMEM, "%s:%zu: out of memory after %zu rows",
+                                     r->source, r->line, c->nrow);
+        }
+        const size_t i = c->nrow, row_line = r->line;
+        c->rowoff[i] = (size_t)(p - r->base);
+        c->rowline[i] = row_line;
+        for (size_t j = 0;; j++) {
+            if (!c->is_factor[j]) {
+                double v;
+                const char *q = obs_scan_decimal(p, end, &v);
+                if (q && (q == end || *q == ',' || at_line_end(r, q))) {
+                    c->num[j][i] = v;
+                    p = q;
+                } else {
+                    if ((st = read_field(r, &p, &f, j + 1))) return st;
+                    if (field_is_missing(&f)) c->num[j][i] = NAN;
+                    else if (!f.escaped && obs_parse_double(f.s, f.len, &v)) c->num[j][i] = v;
+                    else { /* text: the column becomes a factor (pass 2) */
+                        c->is_factor[j] = 1;
+                        c->nfactor++;
+                        free(c->num[j]);
+                        c->num[j] = NULL;
+                    }
+                }
+            } else if ((st = read_field(r, &p, &f, j + 1))) {
+                return st;
+            }
+            if (j + 1 == k) {
+                if (p < end && *p == ',') {
+                    size_t found = k;
+                    p++;
+                    if ((st = count_rest(r, &p, &found))) return st;
+                    return obs_error_set(r->err, OBS_EDATA, "%s:%zu: expected %zu fields (as in the header), found %zu",
+                                         r->source, row_line, k, found);
+                }
+                next_field(r, &p);
+                break;
+            }
+            if (!next_field(r, &p))
+                return obs_error_set(r->err, OBS_EDATA, "%s:%zu: expected %zu fields (as in the header), found %zu",
+                                     r->source, row_line, k, j + 1);
+        }
+        c->nrow++;
+    }
+    return OBS_OK;
+}
+
+/* Pass 2: codes for the factor columns of table t from the row offsets. */
+static obs_status pass_factors(reader *r, columns *c, obs_table *t)
+{
+    size_t k = c->k, last = 0, n = c->nrow;
+    interner *in = calloc(k, sizeof *in);
+    char *scratch = NULL;
+    size_t scap = 0;
+    obs_status st = OBS_OK;
+    field f;
+
+    if (!in) goto nomem;
+    for (size_t j = 0; j < k; j++) {
+        if (!c->is_factor[j]) continue;
+        last = j;
+        obs_column *col = &t->cols[j];
+        col->type = OBS_COL_FACTOR;
+        col->codes = malloc((n ? n : 1) * sizeof *col->codes);
+        col->missing = calloc(n ? n : 1, 1);
+        if (!col->codes || !col->missing) goto nomem;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *p = r->base + c->rowoff[i];
+        r->line = t->line[i];
+        for (size_t j = 0; j <= last; j++) {
+            size_t field_line = r->line;
+            if ((st = read_field(r, &p, &f, j + 1))) goto done;
+            if (c->is_factor[j]) {
+                obs_column *col = &t->cols[j];
+                if (field_is_missing(&f)) {
+                    col->codes[i] = -1;
+                    col->missing[i] = 1;
+                    col->nmissing++;
+                } else {
+                    size_t len = unescape(&f, &scratch, &scap);
+                    if (len == (size_t)-1) goto nomem;
+                    long code = intern(&in[j], scratch, len);
+                    if (code == -2) {
+                        st = obs_error_set(r->err, OBS_EDATA, "%s:%zu: column \"%s\": value is not valid UTF-8"
+                                           " (convert the file, e.g. iconv -f latin1 -t utf-8)",
+                                           r->source, field_line, col->name);
+                        goto done;
+                    }
+                    if (code < 0) goto nomem;
+                    col->codes[i] = (int)code;
+                }
+            }
+            if (j < last) p++; /* the ',' (pass 1 checked the row's shape) */
+        }
+    }
+    for (size_t j = 0; j < k; j++)
+        if (c->is_factor[j] && finish_factor(&t->cols[j], &in[j], n)) goto nomem;
+    goto done;
+nomem:
+    st = obs_error_set(r->err, OBS_ENOMEM, "%s: out of memory building factor columns", r->source);
+done:
+    if (in)
+        for (size_t j = 0; j < k; j++) interner_free(&in[j]);
+    free(in);
+    free(scratch);
+    return st;
+}
+
+obs_status obs_csv_read_buffer(const char *buf, size_t len, const char *source,
+                               obs_table **out, obs_error *err)
+{
+    reader r = {buf, buf + len, source ? source : "<data>", 1, err};
+    header h = {NULL, 0};
+    columns c;
+    obs_table *t = NULL;
+    obs_status st;
+    const char *p = buf;
+
+    memset(&c, 0, sizeof c);
+    *out = NULL;
+    if (!buf && len) return obs_error_set(err, OBS_EUSAGE, "%s: no buffer", r.source);
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) p += 3;
+    r.base = buf;
+    /* leading blank lines */
+    while (p < r.end && (*p == '\n' || (*p == '\r' && (p + 1 == r.end || p[1] == '\n')))) {
+        p += (*p == '\r' && p + 1 < r.end) ? 2 : 1;
+        r.line++;
+    }
+    if (p == r.end) return obs_error_set(err, OBS_EDATA, "%s:1: empty file (no header line)", r.source);
+    if ((st = read_header(&r, &p, &h))) goto done;
+
+    c.k = h.k;
+    c.num = calloc(c.k, sizeof *c.num);
+    c.is_factor = calloc(c.k, 1);
+    if (!c.num || !c.is_factor) goto nomem;
+    {
+        /* Rows are bounded by the newlines + 1 and, as a row of k fields
+         * takes at least k bytes (k-1 commas and a line end), by bytes/k + 1:
+         * start there (capped), double if needed. */
+        size_t nl = 1, by_size = (size_t)(r.end - p) / c.k + 1;
+        for (const char *q = p; (q = memchr(q, '\n', (size_t)(r.end - q))); q++) nl++;
+        if (nl > by_size) nl = by_size;
+        if (nl > INITIAL_ROWS_MAX) nl = INITIAL_ROWS_MAX;
+        if (grow_rows(&c, nl)) goto nomem;
+    }
+    if ((st = pass_numbers(&r, p, &c))) goto done;
+
+    if (!(t = obs_table_new(0, c.k, r.source))) goto nomem;
+    t->nrow = c.nrow;
+    free(t->line);
+    t->line = c.rowline;
+    c.rowline = NULL;
+    if (c.nrow > 0) {
+        size_t *l = realloc(t->line, c.nrow * sizeof *l);
+        if (l) t->line = l;
+    }
+    for (size_t j = 0; j < c.k; j++) {
+        obs_column *col = &t->cols[j];
+        col->name = h.names[j];
+        h.names[j] = NULL;
+        if (c.is_factor[j]) continue;
+        col->type = OBS_COL_NUMERIC;
+        col->num = c.num[j];
+        c.num[j] = NULL;
+        if (c.nrow > 0) {
+            double *v = realloc(col->num, c.nrow * sizeof *v);
+            if (v) col->num = v;
+        }
+        if (!(col->missing = malloc(c.nrow ? c.nrow : 1))) goto nomem;
+        size_t nmiss = 0;
+        for (size_t i = 0; i < c.nrow; i++) {
+            unsigned char m = isnan(col->num[i]) ? 1 : 0;
+            col->missing[i] = m;
+            nmiss += m;
+        }
+        col->nmissing = nmiss;
+    }
+    if (c.nfactor && (st = pass_factors(&r, &c, t))) goto done;
+    *out = t;
+    t = NULL;
+    st = OBS_OK;
+    goto done;
+nomem:
+    st = obs_error_set(err, OBS_ENOMEM, "%s: out of memory", r.source);
+done:
+    obs_table_free(&t);
+    header_free(&h);
+    columns_free(&c);
+    return st;
+}
