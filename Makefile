@@ -9,7 +9,7 @@ PREFIX ?= /usr/local
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DATA ?= ../shared/data
 
-.PHONY: all deps configure check demo install bench clean
+.PHONY: all deps configure check check-fast check-sanitize demo install bench fuzz clean
 
 all: configure
 	cmake --build $(BUILD) -j $(JOBS)
@@ -20,9 +20,20 @@ deps:
 configure:
 	@test -f $(BUILD)/CMakeCache.txt || cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
 
+# make check: the whole suite on the release build, then again built with
+# AddressSanitizer and UndefinedBehaviorSanitizer (any report fails).
 check: deps
-	$(MAKE) all
+	$(MAKE) check-fast
+	$(MAKE) check-sanitize
+
+check-fast: all
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+check-sanitize:
+	@test -f $(BUILD)-asan/CMakeCache.txt || cmake -S . -B $(BUILD)-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOBSURV_SANITIZE=ON >/dev/null
+	cmake --build $(BUILD)-asan -j $(JOBS)
+	cd $(BUILD)-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    ctest --output-on-failure -j $(JOBS)
 
 demo: deps
 	$(MAKE) all
@@ -39,5 +50,8 @@ bench: all
 	@scripts/install-deps.sh bench
 	bench/run.sh
 
+fuzz:
+	scripts/fuzz.sh
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(BUILD)-asan
