@@ -86,15 +86,10 @@ const obs_column *obs_table_column(const obs_table *t, const char *name)
 int obs_column_level_code(const obs_column *c, const char *level)
 {
     if (!c || c->type != OBS_COL_FACTOR || !level) return -1;
-    /* levels are sorted by strcmp: binary search */
-    size_t lo = 0, hi = c->nlevels;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int cmp = strcmp(c->levels[mid], level);
-        if (cmp == 0) return (int)mid;
-        if (cmp < 0) lo = mid + 1;
-        else hi = mid;
-    }
+    /* Linear: levels are byte-sorted from CSV and SQLite, but labelled
+     * columns (ReadStat) keep their value-label order, as haven does. */
+    for (size_t k = 0; k < c->nlevels; k++)
+        if (strcmp(c->levels[k], level) == 0) return (int)k;
     return -1;
 }
 

@@ -8,7 +8,8 @@
  * the source file it started on, so later errors can name it.
  *
  * Factor levels are in byte order (C locale, strcmp), as R sorts them with
- * LC_ALL=C.  Ownership: the table owns every array and string in it;
+ * LC_ALL=C, except for labelled columns from Stata/SPSS/SAS files, whose
+ * levels keep their value-label order (as haven::as_factor gives them).  Ownership: the table owns every array and string in it;
  * obs_table_free releases them all.
  */
 #ifndef OBSURV_TABLE_H

@@ -35,7 +35,7 @@ typedef struct {
 } cli_option;
 
 #define CLI_COMMON_OPTIONS \
-    {"--data", 1, "input table (CSV; - for standard input)"}, \
+    {"--data", 1, "input: CSV (- for standard input), .dta, .sav, .zsav, .xpt, .sas7bdat or SQLite"}, \
     {"--formula", 1, "R-style model formula"}, \
     {"--format", 1, "text, json or csv (default text)"}, \
     {"--out", 1, "write the result to PATH instead of standard output"}, \

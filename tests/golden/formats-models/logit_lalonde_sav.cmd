@@ -1,0 +1,1 @@
+logit --data @TESTS@/golden/formats/lalonde.sav --formula "treat ~ age + educ + race + re74" --format json

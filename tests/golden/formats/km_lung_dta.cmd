@@ -1,0 +1,1 @@
+km --data @TESTS@/golden/formats/lung.dta --formula "Surv(time, status) ~ sex" --format json

@@ -1,0 +1,1 @@
+km --data @TESTS@/golden/formats/veteran.dta --formula "Surv(time, status) ~ celltype" --format json

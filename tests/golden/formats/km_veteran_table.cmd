@@ -1,0 +1,1 @@
+km --data @TESTS@/golden/formats/shared.sqlite --table veteran --formula "Surv(time, status) ~ celltype" --format json
