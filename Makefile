@@ -44,7 +44,9 @@ demo: deps
 	$(BUILD)/obsurv logrank --data $(DATA)/lung.csv --formula "Surv(time, status) ~ sex"
 
 install: all
-	cmake --install $(BUILD) --prefix $(PREFIX)
+	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+	cmake --install $(BUILD)
 
 bench: all
 	@scripts/install-deps.sh bench
