@@ -1,0 +1,476 @@
+/*
+ * cox_fit.c — the Cox partial likelihood (Breslow and Efron) and its
+ * Newton-Raphson maximisation, as R's coxph does it.
+ *
+ * Log partial likelihood with case weights w_i, risk scores r_i = exp(eta_i),
+ * eta_i = x_i'b + offset_i.  At an event time t with d tied events (set D,
+ * weights summing to W, mean weight W/d) and risk set R(t):
+ *
+ *   Breslow:  l_t = sum_{i in D} w_i eta_i - W log S0,   S0 = sum_{R} w_i r_i
+ *   Efron:    l_t = sum_{i in D} w_i eta_i - (W/d) sum_{k=0}^{d-1} log S0_k,
+ *             S0_k = S0 - (k/d) sum_{D} w_i r_i
+ *
+ * (Efron 1977, JASA 72:557; Therneau & Grambsch 2000, sec. 3.3).  With
+ * S1_k, S2_k the same sums of w r x and w r x x', xbar_k = S1_k/S0_k, the
+ * score is u = sum_D w_i x_i - (W/d) sum_k xbar_k and the information
+ * I = (W/d) sum_k (S2_k/S0_k - xbar_k xbar_k').  Breslow is the case d = 1.
+ *
+ * Risk sets are running sums: rows are visited by stop time descending
+ * within stratum; each row is added to S0, S1, S2 when its stop time is
+ * reached and (counting process) removed once an event time is reached that
+ * is <= its start time.  One pass is O(n p^2) and allocates nothing.  To keep
+ * exp() finite the sums are held relative to exp(c), c a running mean of
+ * the linear predictor, rescaled when the mean moves by more than 200
+ * (Therneau's agfit4 device); log S0 is then log(sum) + c.
+ *
+ * Newton-Raphson (Therneau & Grambsch sec. 3.2; R coxfit6/agfit4): start at
+ * b = 0; step = I^-1 u by the LDL' solve of linalg.c with tolerance
+ * toler_chol (aliased columns get step 0); if the new log-likelihood is
+ * smaller or not finite, step-halving: b_new = (b_new + h b_old) / (h + 1)
+ * for the h-th consecutive halving; stop when |1 - l_old / l_new| <= eps.
+ * Verified against R in tests/golden/cox and by hand in tests/unit/test_cox.c.
+ */
+#include <float.h>
+#include <stdio.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cox_internal.h"
+#include "obsurv/dist.h"
+#include "obsurv/linalg.h"
+
+void obs_cox_options_default(obs_cox_options *o)
+{
+    o->ties = OBS_COX_EFRON;
+    o->robust = 0;
+    o->max_iter = 20;
+    o->eps = 1e-9;
+    o->toler_chol = pow(DBL_EPSILON, 0.75);
+    o->toler_inf = sqrt(1e-9);
+    o->conf_level = 0.95;
+    o->concordance = 1;
+}
+
+/* Add (sign +1) or remove (sign -1) row k to the sums denom, a, cmat with
+ * risk weight rw (= w exp(eta - c)). Lower triangle of cmat only. */
+static inline void risk_update(double *restrict a, double *restrict cmat,
+                               const double *restrict xk, size_t p, double rw)
+{
+    for (size_t i = 0; i < p; i++) {
+        double t = rw * xk[i];
+        a[i] += t;
+        for (size_t j = 0; j <= i; j++) cmat[j * p + i] += t * xk[j];
+    }
+}
+
+/* Contract: w built by cox_work_init (ties Breslow or Efron); beta: p
+ * (scaled coordinates).  Output: return value the log partial likelihood;
+ * u (p) the score; imat (p*p column-major, full symmetric) the information.
+ * Scratch: w->eta, w->a, w->a2, w->cmat, w->cmat2.  No allocation. */
+double cox_pass(cox_work *w, const double *beta, double *u, double *imat)
+{
+    const size_t p = w->p;
+    const int efron = (w->ties == OBS_COX_EFRON);
+    double *a = w->a, *a2 = w->a2, *cmat = w->cmat, *cmat2 = w->cmat2;
+    double loglik = 0.0;
+
+    for (size_t k = 0; k < w->n; k++) {
+        const double *xk = w->x + k * p;
+        double e = w->off[k];
+        for (size_t j = 0; j < p; j++) e += beta[j] * xk[j];
+        w->eta[k] = e;
+    }
+    memset(u, 0, p * sizeof *u);
+    memset(imat, 0, p * p * sizeof *imat);
+
+    for (size_t s = 0; s < w->nstrata; s++) {
+        const size_t b = w->sbeg[s], e = w->sbeg[s + 1];
+        double denom = 0.0, center = 0.0, etasum = 0.0;
+        size_t nrisk = 0, r = b;   /* r walks by_start */
+        memset(a, 0, p * sizeof *a);
+        memset(cmat, 0, p * p * sizeof *cmat);
+
+        for (size_t k = b; k < e;) {
+            const double t = w->stop[k];
+            size_t k2 = k;
+            int anydeath = 0;
+            while (k2 < e && w->stop[k2] == t) { anydeath |= w->status[k2]; k2++; }
+
+            if (w->counting && anydeath) {
+                /* remove rows no longer at risk: start >= t */
+                for (; r < e; r++) {
+                    size_t q = w->by_start[r];
+                    if (w->start[q] < t) break;
+                    if (w->skip[q]) continue;
+                    if (--nrisk == 0) {
+                        denom = 0.0; etasum = 0.0;
+                        memset(a, 0, p * sizeof *a);
+                        memset(cmat, 0, p * p * sizeof *cmat);
+                    } else {
+                        etasum -= w->eta[q];
+                        risk_update(a, cmat, w->x + q * p, p, -w->wt[q] * exp(w->eta[q] - center));
+                        denom -= w->wt[q] * exp(w->eta[q] - center);
+                    }
+                }
+            }
+
+            double denom2 = 0.0, deadwt = 0.0;
+            int ndead = 0;
+            if (anydeath) {
+                memset(a2, 0, p * sizeof *a2);
+                memset(cmat2, 0, p * p * sizeof *cmat2);
+            }
+            for (size_t q = k; q < k2; q++) {
+                if (w->skip[q]) continue;
+                nrisk++;
+                etasum += w->eta[q];
+                if (fabs(etasum / nrisk - center) > 200) {
+                    double shift = etasum / nrisk - center;
+                    double f = exp(-shift);
+                    center += shift;
+                    denom *= f;
+                    for (size_t i = 0; i < p; i++) a[i] *= f;
+                    for (size_t i = 0; i < p * p; i++) cmat[i] *= f;
+                    denom2 *= f;
+                    for (size_t i = 0; i < p; i++) a2[i] *= f;
+                    for (size_t i = 0; i < p * p; i++) cmat2[i] *= f;
+                }
+                const double *xq = w->x + q * p;
+                double rw = w->wt[q] * exp(w->eta[q] - center);
+                if (w->status[q]) {
+                    ndead++;
+                    deadwt += w->wt[q];
+                    denom2 += rw;
+                    loglik += w->wt[q] * w->eta[q];
+                    for (size_t i = 0; i < p; i++) u[i] += w->wt[q] * xq[i];
+                    risk_update(a2, cmat2, xq, p, rw);
+                } else {
+                    denom += rw;
+                    risk_update(a, cmat, xq, p, rw);
+                }
+            }
+
+            if (ndead > 0) {
+                /* Efron terms m = 0..nterm-1 with a fraction f_m = (m+1)/nterm
+                 * of the tied events in the sums: D_m = denom + f_m denom2,
+                 * S1_m = a + f_m a2, S2_m = cmat + f_m cmat2.  Summing over m
+                 * first needs only the scalars below, so the cost per event
+                 * time is O(nterm + p^2) instead of O(nterm p^2):
+                 *   u    -= A0 a + A1 a2
+                 *   imat += A0 cmat + A1 cmat2 - B0 a a' - B1 (a a2' + a2 a') - B2 a2 a2'
+                 * with A_j = sum_m W f_m^j / D_m, B_j = sum_m W f_m^j / D_m^2. */
+                int nterm = (efron && ndead > 1) ? ndead : 1;
+                double meanwt = deadwt / nterm;
+                double A0 = 0, A1 = 0, B0 = 0, B1 = 0, B2 = 0;
+                for (int m = 0; m < nterm; m++) {
+                    double f = (double)(m + 1) / nterm;
+                    double D = denom + f * denom2;
+                    loglik -= meanwt * (log(D) + center);
+                    A0 += meanwt / D;
+                    A1 += meanwt * f / D;
+                    B0 += meanwt / (D * D);
+                    B1 += meanwt * f / (D * D);
+                    B2 += meanwt * f * f / (D * D);
+                }
+                for (size_t i = 0; i < p; i++) {
+                    u[i] -= A0 * a[i] + A1 * a2[i];
+                    for (size_t j = 0; j <= i; j++)
+                        imat[j * p + i] += A0 * cmat[j * p + i] + A1 * cmat2[j * p + i]
+                            - B0 * a[i] * a[j] - B1 * (a[i] * a2[j] + a2[i] * a[j])
+                            - B2 * a2[i] * a2[j];
+                }
+                /* the events join the risk set for earlier times */
+                denom += denom2;
+                for (size_t i = 0; i < p; i++) {
+                    a[i] += a2[i];
+                    for (size_t j = 0; j <= i; j++) cmat[j * p + i] += cmat2[j * p + i];
+                }
+            }
+            k = k2;
+        }
+    }
+    for (size_t j = 0; j < p; j++)
+        for (size_t i = j + 1; i < p; i++) imat[i * p + j] = imat[j * p + i];
+    return loglik;
+}
+
+static int all_finite(const double *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) if (!isfinite(v[i])) return 0;
+    return 1;
+}
+
+/* The Newton-Raphson driver.  Contract: w ready; beta (p) holds the start
+ * (zeros) in scaled coordinates and receives the estimate; u (p), imat (p*p)
+ * receive the score and the inverse information (variance, scaled
+ * coordinates) at the estimate; aliased (p) the aliasing flags.  loglik[2]
+ * = at start, at estimate; *sctest the score test at the start; *iter,
+ * *converged.  Scratch newbeta, oldbeta (p).  Right-censored data follow R's
+ * coxfit6, counting-process data agfit4 (which also requires halving == 0
+ * to declare convergence). */
+static void cox_newton(cox_work *w, const obs_cox_options *o, double *beta,
+                       double *u, double *imat, int *aliased, double loglik[2],
+                       double *sctest, int *iter, int *converged, int *rank,
+                       double *newbeta, double *oldbeta)
+{
+    const size_t p = w->p;
+    double (*pass)(cox_work *, const double *, double *, double *) =
+        (w->ties == OBS_COX_EXACT) ? cox_exact_pass : cox_pass;
+    int halving = 0;
+    double best, newlk;
+
+    loglik[0] = loglik[1] = pass(w, beta, u, imat);
+    memcpy(newbeta, u, p * sizeof *u);
+    *rank = obs_chol_decompose(imat, p, o->toler_chol, aliased);
+    obs_chol_solve(imat, p, newbeta);
+    *sctest = 0.0;
+    for (size_t i = 0; i < p; i++) *sctest += u[i] * newbeta[i];
+    *iter = 0; *converged = 0;
+    if (o->max_iter == 0 || !isfinite(loglik[0]) || p == 0) {
+        *converged = (p == 0);
+        obs_chol_invert(imat, p);
+        return;
+    }
+    for (size_t i = 0; i < p; i++) { oldbeta[i] = beta[i]; newbeta[i] = beta[i] + newbeta[i]; }
+    best = loglik[0];
+
+    for (*iter = 1; *iter <= o->max_iter; (*iter)++) {
+        newlk = pass(w, newbeta, u, imat);
+        int notfinite = !isfinite(newlk) || !all_finite(u, p) || !all_finite(imat, p * p);
+        int r2 = obs_chol_decompose(imat, p, o->toler_chol, aliased);
+        if (w->counting && r2 != *rank) notfinite = 1;
+        if (!notfinite && (!w->counting || halving == 0) &&
+            fabs(1.0 - best / newlk) <= o->eps) {
+            loglik[1] = newlk;
+            *rank = r2;
+            memcpy(beta, newbeta, p * sizeof *beta);
+            obs_chol_invert(imat, p);
+            *converged = 1;
+            return;
+        }
+        if (*iter == o->max_iter) break;
+        if (notfinite || newlk < best) {
+            halving++;
+            for (size_t i = 0; i < p; i++)
+                newbeta[i] = (newbeta[i] + halving * oldbeta[i]) / (halving + 1.0);
+        } else {
+            halving = 0;
+            best = newlk;
+            obs_chol_solve(imat, p, u);
+            for (size_t i = 0; i < p; i++) {
+                oldbeta[i] = newbeta[i];
+                newbeta[i] += u[i];
+            }
+        }
+    }
+    /* out of iterations: report the last good estimate and its variance */
+    memcpy(beta, oldbeta, p * sizeof *beta);
+    loglik[1] = pass(w, beta, u, imat);
+    *rank = obs_chol_decompose(imat, p, o->toler_chol, aliased);
+    obs_chol_invert(imat, p);
+}
+
+void obs_cox_model_free(obs_cox_model **mp)
+{
+    if (!mp || !*mp) return;
+    obs_cox_model *m = *mp;
+    free(m->coef); free(m->aliased); free(m->var); free(m->robust_var);
+    free(m->se); free(m->robust_se); free(m->z); free(m->p_value);
+    free(m->hr); free(m->hr_lower); free(m->hr_upper); free(m->means);
+    free(m->u); free(m->linear_predictor);
+    obs_warnings_free(&m->warnings);
+    free(m);
+    *mp = NULL;
+}
+
+/* b' V^-1 b over the non-aliased components (R's coxph.wtest), V p*p. */
+static double wald_stat(const double *var, const double *b, const int *aliased, size_t p,
+                        double toler, double *scratch_pp, double *scratch_p)
+{
+    size_t q = 0;
+    for (size_t j = 0; j < p; j++) q += !aliased[j];
+    for (size_t jc = 0, c = 0; jc < p; jc++) {
+        if (aliased[jc]) continue;
+        for (size_t jr = 0, r = 0; jr < p; jr++)
+            if (!aliased[jr]) scratch_pp[c * q + r++] = var[jc * p + jr];
+        scratch_p[c++] = b[jc];
+    }
+    obs_chol_decompose(scratch_pp, q, toler, NULL);
+    double *sol = scratch_p + q;
+    memcpy(sol, scratch_p, q * sizeof *sol);
+    obs_chol_solve(scratch_pp, q, sol);
+    double s = 0.0;
+    for (size_t c = 0; c < q; c++) s += scratch_p[c] * sol[c];
+    return s;
+}
+
+static double *alloc_doubles(size_t n) { return calloc(n ? n : 1, sizeof(double)); }
+
+obs_status obs_cox_fit(const obs_cox_data *d, const obs_cox_options *o,
+                       obs_cox_model **out, obs_error *err)
+{
+    cox_work w;
+    obs_cox_model *m = NULL;
+    double *scratch = NULL;
+    obs_status rc;
+    const size_t n = d->n, p = d->p;
+
+    *out = NULL;
+    if (o->ties == OBS_COX_EXACT && (o->robust || d->cluster))
+        return obs_error_set(err, OBS_EUSAGE, "cox: the robust variance is not available with ties exact "
+                             "(R: dfbeta residuals are not available for the exact method)");
+    rc = cox_work_init(&w, d, o->ties, err);
+    if (rc) { cox_work_free(&w); return rc; }
+
+    size_t nevent = 0;
+    for (size_t i = 0; i < n; i++)
+        nevent += (d->status[i] == 1 && (!d->weights || d->weights[i] > 0));
+    if (nevent == 0) {
+        cox_work_free(&w);
+        return obs_error_set(err, OBS_EFIT, "cox: no events (every observation is censored): the model cannot be fitted");
+    }
+
+    m = calloc(1, sizeof *m);
+    scratch = alloc_doubles(4 * p + 2 * p * p + 2);
+    if (!m || !scratch) { rc = obs_error_set(err, OBS_ENOMEM, "cox: out of memory"); goto fail; }
+    obs_warnings_init(&m->warnings);
+    m->n = n; m->p = p; m->nevent = nevent; m->ties = o->ties;
+    m->coef = alloc_doubles(p); m->aliased = calloc(p + 1, sizeof *m->aliased);
+    m->var = alloc_doubles(p * p); m->se = alloc_doubles(p); m->z = alloc_doubles(p);
+    m->p_value = alloc_doubles(p); m->hr = alloc_doubles(p); m->hr_lower = alloc_doubles(p);
+    m->hr_upper = alloc_doubles(p); m->means = alloc_doubles(p); m->u = alloc_doubles(p);
+    m->linear_predictor = alloc_doubles(n);
+    if (!m->coef || !m->aliased || !m->var || !m->se || !m->z || !m->p_value || !m->hr ||
+        !m->hr_lower || !m->hr_upper || !m->means || !m->u || !m->linear_predictor) {
+        rc = obs_error_set(err, OBS_ENOMEM, "cox: out of memory"); goto fail;
+    }
+
+    double *beta = scratch, *newbeta = scratch + p, *oldbeta = scratch + 2 * p;
+    double *bscaled = scratch + 3 * p, *imat = scratch + 4 * p;
+    double loglik[2], sctest;
+    int iter, converged, rank;
+    cox_newton(&w, o, beta, m->u, imat, m->aliased, loglik, &sctest, &iter, &converged,
+               &rank, newbeta, oldbeta);
+    memcpy(bscaled, beta, p * sizeof *beta);
+
+    /* back to the original scale */
+    for (size_t i = 0; i < p; i++) {
+        m->coef[i] = beta[i] * w.scale[i];
+        m->u[i] /= w.scale[i];
+        m->means[i] = w.mean[i];
+        for (size_t j = 0; j < p; j++) m->var[j * p + i] = imat[j * p + i] * w.scale[i] * w.scale[j];
+    }
+    m->loglik_null = loglik[0];
+    m->loglik_model = loglik[1];
+    m->iterations = iter;
+    m->converged = converged;
+    m->rank = rank < 0 ? -rank : rank;
+
+    /* linear predictor in original row order: x'b + offset - means'b */
+    {
+        double mb = 0.0;
+        for (size_t j = 0; j < p; j++) mb += w.mean[j] * m->coef[j];
+        for (size_t i = 0; i < n; i++) {
+            double e = d->offset ? d->offset[i] : 0.0;
+            for (size_t j = 0; j < p; j++) e += d->x[j * n + i] * m->coef[j];
+            m->linear_predictor[i] = e - mb;
+        }
+    }
+
+    /* warnings, as coxph.fit / agreg.fit */
+    if (o->max_iter > 1 && p > 0) {
+        if (!converged) {
+            rc = obs_warnings_add(&m->warnings, "Ran out of iterations and did not converge");
+            if (rc) goto fail;
+        } else {
+            char list[512] = "";
+            size_t len = 0;
+            for (size_t i = 0; i < p; i++) {
+                double step = 0.0;
+                for (size_t j = 0; j < p; j++) step += m->u[j] * m->var[i * p + j];
+                step = fabs(step);
+                int inf = !isfinite(m->u[i]) ||
+                    (w.counting ? step > o->toler_inf * (1 + fabs(m->coef[i]))
+                                : (step > o->eps && step > o->toler_inf * fabs(m->coef[i])));
+                if (inf && len + 24 < sizeof list)
+                    len += (size_t)snprintf(list + len, sizeof list - len, "%s%zu", len ? "," : "", i + 1);
+            }
+            if (len) {
+                rc = obs_warnings_add(&m->warnings, "Loglik converged before variable %s; coefficient may be infinite.", list);
+                if (rc) goto fail;
+            }
+        }
+    }
+    size_t df = 0;
+    for (size_t i = 0; i < p; i++) {
+        if (m->aliased[i]) {
+            m->coef[i] = NAN;
+            rc = obs_warnings_add(&m->warnings, "X matrix deemed to be singular; variable %zu is aliased (coefficient NA)", i + 1);
+            if (rc) goto fail;
+        } else df++;
+    }
+
+    /* tests */
+    m->lr.stat = 2.0 * (loglik[1] - loglik[0]);
+    m->lr.df = (double)df;
+    m->score.stat = sctest;
+    m->score.df = (double)df;
+    {
+        /* scratch reuse: newbeta holds b (0 for aliased), and the imat area
+         * (2p^2 + 2 doubles, no longer needed) the Wald scratch (p^2 + 2p) */
+        double *b0 = newbeta, *tmp = imat;
+        for (size_t i = 0; i < p; i++) b0[i] = m->aliased[i] ? 0.0 : m->coef[i];
+        m->wald.stat = wald_stat(m->var, b0, m->aliased, p, o->toler_chol, tmp, tmp + p * p);
+        m->wald.df = (double)df;
+        if (o->robust || d->cluster) {
+            rc = cox_robust(&w, d, o, m, bscaled, err);
+            if (rc) goto fail;
+            m->wald.stat = wald_stat(m->robust_var, b0, m->aliased, p, o->toler_chol, tmp, tmp + p * p);
+        }
+    }
+    m->lr.p = df ? obs_pchisq_upper(m->lr.stat, (double)df) : NAN;
+    m->wald.p = df ? obs_pchisq_upper(m->wald.stat, (double)df) : NAN;
+    m->score.p = df ? obs_pchisq_upper(m->score.stat, (double)df) : NAN;
+    if (m->robust_score.df > 0)
+        m->robust_score.p = obs_pchisq_upper(m->robust_score.stat, m->robust_score.df);
+
+    {
+        double zq = obs_qnorm(1.0 - (1.0 - o->conf_level) / 2.0);
+        for (size_t i = 0; i < p; i++) {
+            m->se[i] = sqrt(m->var[i * p + i]);
+            double se = m->robust_se ? m->robust_se[i] : m->se[i];
+            if (m->aliased[i]) {
+                m->se[i] = NAN;
+                if (m->robust_se) m->robust_se[i] = NAN;
+                m->z[i] = m->p_value[i] = m->hr[i] = m->hr_lower[i] = m->hr_upper[i] = NAN;
+                continue;
+            }
+            m->z[i] = m->coef[i] / se;
+            m->p_value[i] = obs_pnorm_two_sided(m->z[i]);
+            m->hr[i] = exp(m->coef[i]);
+            m->hr_lower[i] = exp(m->coef[i] - zq * se);
+            m->hr_upper[i] = exp(m->coef[i] + zq * se);
+        }
+    }
+
+    if (o->concordance) {
+        double *lp_sorted = malloc(n * sizeof *lp_sorted);
+        if (!lp_sorted) { rc = obs_error_set(err, OBS_ENOMEM, "cox: out of memory"); goto fail; }
+        for (size_t k = 0; k < n; k++) lp_sorted[k] = m->linear_predictor[w.row[k]];
+        rc = cox_concordance(&w, lp_sorted, d->cluster, m, err);
+        free(lp_sorted);
+        if (rc) goto fail;
+    }
+
+    free(scratch);
+    cox_work_free(&w);
+    *out = m;
+    return OBS_OK;
+
+fail:
+    if (rc == OBS_OK) rc = OBS_ENOMEM;
+    free(scratch);
+    cox_work_free(&w);
+    obs_cox_model_free(&m);
+    return rc;
+}

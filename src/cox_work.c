@@ -1,0 +1,200 @@
+/*
+ * cox_work.c — validating, sorting, centring and scaling the Cox data once.
+ *
+ * Sort keys: stratum ascending, stop descending (ties by row, so the order
+ * is deterministic).  Centring and scaling follow coxph: each column is
+ * centred at its weighted mean and scaled by the reciprocal of its weighted
+ * mean absolute deviation, except columns whose values all lie in
+ * {-1, 0, 1} (coxph's nocenter = c(-1, 0, 1)).  The partial likelihood is
+ * invariant to centring within strata, and Newton-Raphson is invariant to
+ * scaling, so this changes rounding only (and keeps exp() in range).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cox_internal.h"
+
+/* Order rows: stratum ascending, then t descending, ties in idx order (the
+ * order idx comes in).  Two stable radix passes: by t descending, then by
+ * stratum.  idx (n) is permuted in place; key is scratch (n). */
+static int order_rows(size_t *idx, size_t n, const double *t, const int *strata,
+                      const size_t *map, uint64_t *key)
+{
+    for (size_t k = 0; k < n; k++) {
+        size_t i = map ? map[idx[k]] : idx[k];
+        key[k] = ~cox_double_key(t[map ? idx[k] : i]);
+    }
+    if (cox_radix_sort(key, idx, n)) return -1;
+    if (strata) {
+        for (size_t k = 0; k < n; k++) key[k] = (uint64_t)(uint32_t)strata[map ? map[idx[k]] : idx[k]];
+        if (cox_radix_sort(key, idx, n)) return -1;
+    }
+    return 0;
+}
+
+void cox_work_free(cox_work *w)
+{
+    if (!w) return;
+    free(w->sbeg); free(w->row); free(w->x); free(w->stop); free(w->start);
+    free(w->status); free(w->wt); free(w->off); free(w->skip); free(w->by_start);
+    free(w->mean); free(w->scale); free(w->eta); free(w->a); free(w->a2);
+    free(w->cmat); free(w->cmat2);
+    memset(w, 0, sizeof *w);
+}
+
+/* Contract: d holds n rows (n >= 1) and p >= 0 columns as obs_cox_data says.
+ * Checks every value (OBS_EDATA names the 1-based row), then fills w (all
+ * arrays allocated here; cox_work_free releases them, also after an error). */
+obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
+                         obs_error *err)
+{
+    size_t n = d->n, p = d->p;
+    uint64_t *key = NULL;
+    obs_status rc = OBS_OK;
+
+    memset(w, 0, sizeof *w);
+    w->n = n; w->p = p; w->ties = ties; w->counting = (d->start != NULL);
+    if (n == 0) return obs_error_set(err, OBS_EFIT, "cox: no observations");
+
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(d->stop[i]))
+            return obs_error_set(err, OBS_EDATA, "cox: row %zu: time is not finite", i + 1);
+        if (d->start && !(isfinite(d->start[i]) && d->start[i] < d->stop[i]))
+            return obs_error_set(err, OBS_EDATA,
+                                 "cox: row %zu: start time must be less than stop time", i + 1);
+        if (d->status[i] != 0 && d->status[i] != 1)
+            return obs_error_set(err, OBS_EDATA, "cox: row %zu: status must be 0 or 1", i + 1);
+        if (d->weights && !(isfinite(d->weights[i]) && d->weights[i] >= 0))
+            return obs_error_set(err, OBS_EDATA, "cox: row %zu: weight must be >= 0", i + 1);
+        if (d->offset && !isfinite(d->offset[i]))
+            return obs_error_set(err, OBS_EDATA, "cox: row %zu: offset is not finite", i + 1);
+        if (d->cluster && (d->cluster[i] < 0 || (size_t)d->cluster[i] >= n))
+            return obs_error_set(err, OBS_EDATA, "cox: row %zu: cluster code out of range", i + 1);
+        if (d->strata && d->strata[i] < 0)
+            return obs_error_set(err, OBS_EDATA, "cox: row %zu: negative stratum code", i + 1);
+        for (size_t j = 0; j < p; j++)
+            if (!isfinite(d->x[j * n + i]))
+                return obs_error_set(err, OBS_EDATA, "cox: row %zu: covariate %zu is not finite",
+                                     i + 1, j + 1);
+    }
+
+    key = malloc(n * sizeof *key);
+    w->row = malloc(n * sizeof *w->row);
+    w->x = malloc((n * p + 1) * sizeof *w->x);
+    w->stop = malloc(n * sizeof *w->stop);
+    w->status = malloc(n * sizeof *w->status);
+    w->wt = malloc(n * sizeof *w->wt);
+    w->off = malloc(n * sizeof *w->off);
+    w->eta = malloc(n * sizeof *w->eta);
+    w->skip = calloc(n, sizeof *w->skip);
+    w->mean = calloc(p + 1, sizeof *w->mean);
+    w->scale = malloc((p + 1) * sizeof *w->scale);
+    w->a = calloc(p + 1, sizeof *w->a);
+    w->a2 = calloc(p + 1, sizeof *w->a2);
+    w->cmat = calloc(p * p + 1, sizeof *w->cmat);
+    w->cmat2 = calloc(p * p + 1, sizeof *w->cmat2);
+    if (w->counting) {
+        w->start = malloc(n * sizeof *w->start);
+        w->by_start = malloc(n * sizeof *w->by_start);
+    }
+    if (!key || !w->row || !w->x || !w->stop || !w->status || !w->wt || !w->off ||
+        !w->eta || !w->skip || !w->mean || !w->scale || !w->a || !w->a2 || !w->cmat ||
+        !w->cmat2 || (w->counting && (!w->start || !w->by_start))) {
+        rc = obs_error_set(err, OBS_ENOMEM, "cox: out of memory (n = %zu, p = %zu)", n, p);
+        goto done;
+    }
+
+    for (size_t i = 0; i < n; i++) w->row[i] = i;
+    if (order_rows(w->row, n, d->stop, d->strata, NULL, key)) {
+        rc = obs_error_set(err, OBS_ENOMEM, "cox: out of memory (sorting)");
+        goto done;
+    }
+#define STRATUM(k) (d->strata ? d->strata[w->row[k]] : 0)
+    w->nstrata = 1;
+    for (size_t k = 1; k < n; k++)
+        if (STRATUM(k) != STRATUM(k - 1)) w->nstrata++;
+    w->sbeg = malloc((w->nstrata + 1) * sizeof *w->sbeg);
+    if (!w->sbeg) { rc = obs_error_set(err, OBS_ENOMEM, "cox: out of memory"); goto done; }
+    {
+        size_t s = 0;
+        w->sbeg[0] = 0;
+        for (size_t k = 1; k < n; k++)
+            if (STRATUM(k) != STRATUM(k - 1)) w->sbeg[++s] = k;
+        w->sbeg[w->nstrata] = n;
+    }
+
+    double sumw = 0.0;
+    for (size_t k = 0; k < n; k++) {
+        size_t i = w->row[k];
+        w->stop[k] = d->stop[i];
+        w->status[k] = d->status[i];
+        w->wt[k] = d->weights ? d->weights[i] : 1.0;
+        w->off[k] = d->offset ? d->offset[i] : 0.0;
+        if (w->counting) w->start[k] = d->start[i];
+        sumw += w->wt[k];
+    }
+    if (!(sumw > 0)) {
+        rc = obs_error_set(err, OBS_EFIT, "cox: the case weights sum to zero");
+        goto done;
+    }
+
+    /* centring and scaling: sums in the original row order (sequential
+     * access), then one gather into sorted row-major order */
+    for (size_t j = 0; j < p; j++) {
+        const double *xj = d->x + j * n;
+        int zero_one = 1;
+        double m = 0.0, mad = 0.0;
+        for (size_t i = 0; i < n; i++)
+            if (xj[i] != 0.0 && xj[i] != 1.0 && xj[i] != -1.0) { zero_one = 0; break; }
+        if (!zero_one) {
+            for (size_t i = 0; i < n; i++) m += (d->weights ? d->weights[i] : 1.0) * xj[i];
+            m /= sumw;
+            for (size_t i = 0; i < n; i++) mad += (d->weights ? d->weights[i] : 1.0) * fabs(xj[i] - m);
+        }
+        w->mean[j] = m;
+        w->scale[j] = (zero_one || !(mad > 0)) ? 1.0 : sumw / mad;
+    }
+    for (size_t k = 0; k < n; k++) {
+        size_t i = w->row[k];
+        double *xk = w->x + k * p;
+        for (size_t j = 0; j < p; j++) xk[j] = (d->x[j * n + i] - w->mean[j]) * w->scale[j];
+    }
+
+    /* a row of weight 0 takes part in nothing (not even Efron's count of
+     * tied events): mark it skipped */
+    for (size_t k = 0; k < n; k++) w->skip[k] = (w->wt[k] == 0.0);
+
+    if (w->counting) {
+        /* positions ordered by start descending within stratum */
+        for (size_t k = 0; k < n; k++) w->by_start[k] = k;
+        if (order_rows(w->by_start, n, w->start, d->strata, w->row, key)) {
+            rc = obs_error_set(err, OBS_ENOMEM, "cox: out of memory (sorting)");
+            goto done;
+        }
+
+        /* skip rows whose (start, stop] holds no event time of their stratum:
+         * they are in no risk set (R's agreg.fit drops them the same way). */
+        for (size_t s = 0; s < w->nstrata; s++) {
+            size_t b = w->sbeg[s], e = w->sbeg[s + 1];
+            /* event times of the stratum, descending, into eta as scratch */
+            size_t m = 0;
+            for (size_t k = b; k < e; k++)
+                if (w->status[k] && !w->skip[k] && (m == 0 || w->eta[m - 1] != w->stop[k]))
+                    w->eta[m++] = w->stop[k];
+            for (size_t k = b; k < e; k++) {
+                /* largest event time <= stop: binary search in descending list */
+                size_t lo = 0, hi = m;   /* first index with time <= stop */
+                while (lo < hi) {
+                    size_t mid = (lo + hi) / 2;
+                    if (w->eta[mid] <= w->stop[k]) hi = mid; else lo = mid + 1;
+                }
+                if (!(lo < m && w->eta[lo] > w->start[k])) w->skip[k] = 1;
+            }
+        }
+    }
+
+#undef STRATUM
+done:
+    free(key);
+    return rc;
+}

@@ -1,0 +1,1 @@
+cox --data @DATA@/lung.csv --formula "Surv(time, status) ~ age + factor(ph.ecog)" --format json

@@ -1,0 +1,1 @@
+cox --data @DATA@/lung.csv --formula "Surv(time, status) ~ age + strata(sex, ph.ecog)" --format json

@@ -1,0 +1,1 @@
+cox --data @TESTS@/golden/data/cox_lung_extra.csv --formula "Surv(time, status) ~ age + sex" --weights iw --predict @TESTS@/golden/data/cox_nd_predict_lung_weights.csv --format json

@@ -1,0 +1,1 @@
+cox --data @TESTS@/golden/data/cox_separation.csv --formula "Surv(time, status) ~ x + z" --format json

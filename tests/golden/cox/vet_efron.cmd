@@ -1,0 +1,1 @@
+cox --data @DATA@/veteran.csv --formula "Surv(time, status) ~ trt + celltype + karno + diagtime + age + prior" --format json

@@ -1,0 +1,1 @@
+cox --data @DATA@/lung.csv --formula "Surv(time, status) ~ age + sex + factor(ph.ecog)" --zph rank --format json
