@@ -1,0 +1,1 @@
+logit --data @DATA@/lalonde.csv --formula "treat ~ factor(nodegree) + age:married + re74" --format json 

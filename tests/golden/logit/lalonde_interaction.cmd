@@ -1,0 +1,1 @@
+logit --data @DATA@/lalonde.csv --formula "treat ~ age * married + race" --format json 

@@ -1,0 +1,1 @@
+match --data @DATA@/lalonde.csv --formula "treat ~ age + educ + race + married + nodegree + re74 + re75" --format json --discard treated --ratio 2

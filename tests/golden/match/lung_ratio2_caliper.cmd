@@ -1,0 +1,1 @@
+match --data @TESTS@/golden/data/lung_sex.csv --formula "female ~ age + ph.ecog + ph.karno + wt.loss" --format json --ratio 2 --caliper 0.3

@@ -1,0 +1,1 @@
+weight --data @DATA@/lalonde.csv --formula "treat ~ age + educ + race + married + nodegree + re74 + re75" --format json 

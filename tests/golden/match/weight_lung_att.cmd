@@ -1,0 +1,1 @@
+weight --data @TESTS@/golden/data/lung_sex.csv --formula "female ~ age + ph.ecog + ph.karno + wt.loss" --format json --estimand att
