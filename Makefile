@@ -32,16 +32,12 @@ check-fast: all
 check-sanitize:
 	@test -f $(BUILD)-asan/CMakeCache.txt || cmake -S . -B $(BUILD)-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOBSURV_SANITIZE=ON >/dev/null
 	cmake --build $(BUILD)-asan -j $(JOBS)
-	cd $(BUILD)-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	cd $(BUILD)-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    ctest --output-on-failure -j $(JOBS)
 
 demo: deps
 	$(MAKE) all
-	@echo "== Kaplan-Meier: overall survival in lung cancer by sex (lung.csv) =="
-	$(BUILD)/obsurv km --data $(DATA)/lung.csv --formula "Surv(time, status) ~ sex" --times 180,365,730
-	@echo
-	@echo "== Log-rank test =="
-	$(BUILD)/obsurv logrank --data $(DATA)/lung.csv --formula "Surv(time, status) ~ sex"
+	@scripts/demo.sh $(BUILD) report/nelm
 
 install: all
 	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null

@@ -33,8 +33,18 @@ obs_plot *obs_figure_km(const obs_km *km, const char *const *names, const char *
     }
     if (!(xmax > 0)) xmax = tmax > 0 ? tmax : 1;
     double ticks[32];
-    size_t nt = obs_plot_pretty(0, xmax, 6, ticks, 32);
-    while (nt > 0 && ticks[nt - 1] > xmax * 1.0001) nt--;
+    size_t nt = 0;
+    if (time_unit && !strcmp(time_unit, "months") && xmax >= 24) {
+        /* months: ticks at whole years (12, 24, 36 or 60 months apart) */
+        static const double steps[] = {12, 24, 36, 60, 120};
+        double step = 120;
+        for (size_t k = 0; k < sizeof steps / sizeof *steps; k++)
+            if (xmax / steps[k] <= 10) { step = steps[k]; break; }
+        for (double t = 0; t <= xmax * 1.0001 && nt < 32; t += step) ticks[nt++] = t;
+    } else {
+        nt = obs_plot_pretty(0, xmax, 6, ticks, 32);
+        while (nt > 0 && ticks[nt - 1] > xmax * 1.0001) nt--;
+    }
     double width = 480, top = title ? 30 : 12, ph = 230;
     double table_top = top + ph + 48;
     double height = table_top + 22 + 16.0 * (double)km->ncurves + 8;
@@ -194,7 +204,7 @@ obs_plot *obs_figure_ps_overlap(const double *ps, const int *treat, size_t n,
         count[g][b] += 1;
         maxc = fmax(maxc, count[g][b]);
     }
-    double width = 480, top = title ? 34 : 14, ph = 260;
+    double width = 480, top = (title ? 34 : 14) + 24, ph = 260;   /* legend above the panel */
     obs_plot *p = obs_plot_new(width, top + ph + 50);
     if (!p) return NULL;
     title_text(p, width, title);
@@ -233,9 +243,9 @@ obs_plot *obs_figure_ps_overlap(const double *ps, const int *treat, size_t n,
         char buf[128];
         snprintf(buf, sizeof buf, "%s (%s)", names ? names[g] : (g ? "treated" : "control"),
                  g ? "above" : "below");
-        obs_plot_rect(p, a.left + a.width - 140, a.top + 6 + 16.0 * (1 - g), 10, 10, bar);
-        obs_plot_text(p, a.left + a.width - 125, a.top + 15 + 16.0 * (1 - g), buf, 10, OBS_ANCHOR_START, 0, 0,
-                      0x000000);
+        double lx = a.left + 10 + 200.0 * (1 - g), ly = a.top - 22;
+        obs_plot_rect(p, lx, ly, 10, 10, bar);
+        obs_plot_text(p, lx + 15, ly + 9, buf, 10, OBS_ANCHOR_START, 0, 0, 0x000000);
     }
     return p;
 }

@@ -82,25 +82,30 @@ static obs_status boolean(ctx *c, yaml_node_t *n, const char *key, int *out)
     return rc;
 }
 
-/* A list of scalars (or one scalar, taken as a list of one). */
-static obs_status string_list(ctx *c, yaml_node_t *n, const char *key, char ***out, size_t *nout)
+/* A list of scalars (or one scalar, taken as a list of one); *lines (when
+ * lines != NULL) gets the YAML line of each item. */
+static obs_status string_list_lines(ctx *c, yaml_node_t *n, const char *key, char ***out, size_t *nout,
+                                    int **lines)
 {
-    if (n->type == YAML_SCALAR_NODE) {
-        *out = calloc(1, sizeof **out);
-        if (!*out) return obs_error_set(c->err, OBS_ENOMEM, "out of memory");
-        *nout = 1;
-        return scalar(c, n, key, &(*out)[0]);
-    }
-    if (n->type != YAML_SEQUENCE_NODE) return fail(c, n, "%s: expected a list", key);
-    size_t k = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    size_t k = 1;
+    if (n->type == YAML_SEQUENCE_NODE) k = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    else if (n->type != YAML_SCALAR_NODE) return fail(c, n, "%s: expected a list", key);
     *out = calloc(k ? k : 1, sizeof **out);
-    if (!*out) return obs_error_set(c->err, OBS_ENOMEM, "out of memory");
+    if (lines) *lines = calloc(k ? k : 1, sizeof **lines);
+    if (!*out || (lines && !*lines)) return obs_error_set(c->err, OBS_ENOMEM, "out of memory");
     *nout = k;
     for (size_t i = 0; i < k; i++) {
-        obs_status rc = scalar(c, node(c, n->data.sequence.items.start[i]), key, &(*out)[i]);
+        yaml_node_t *item = n->type == YAML_SCALAR_NODE ? n : node(c, n->data.sequence.items.start[i]);
+        if (lines) (*lines)[i] = line_of(item);
+        obs_status rc = scalar(c, item, key, &(*out)[i]);
         if (rc) return rc;
     }
     return OBS_OK;
+}
+
+static obs_status string_list(ctx *c, yaml_node_t *n, const char *key, char ***out, size_t *nout)
+{
+    return string_list_lines(c, n, key, out, nout, NULL);
 }
 
 static obs_status number_list(ctx *c, yaml_node_t *n, const char *key, double **out, size_t *nout)
@@ -120,11 +125,24 @@ static obs_status number_list(ctx *c, yaml_node_t *n, const char *key, double **
 /* Iterate a mapping: for each pair, *key and *value; returns 0 at the end. */
 typedef struct { yaml_node_pair_t *p, *end; } map_iter;
 
+/* Begin iterating mapping n.  A key given twice is an error (YAML requires
+ * unique keys; libyaml does not check, and a second value would silently
+ * replace the first). */
 static obs_status map_begin(ctx *c, yaml_node_t *n, const char *what, map_iter *it)
 {
     if (n->type != YAML_MAPPING_NODE) return fail(c, n, "%s: expected keys and values", what);
     it->p = n->data.mapping.pairs.start;
     it->end = n->data.mapping.pairs.top;
+    for (yaml_node_pair_t *a = it->p; a < it->end; a++) {
+        yaml_node_t *ka = node(c, a->key);
+        if (ka->type != YAML_SCALAR_NODE) continue;
+        for (yaml_node_pair_t *b = it->p; b < a; b++) {
+            yaml_node_t *kb = node(c, b->key);
+            if (kb->type == YAML_SCALAR_NODE && kb->data.scalar.length == ka->data.scalar.length &&
+                !memcmp(kb->data.scalar.value, ka->data.scalar.value, ka->data.scalar.length))
+                return fail(c, ka, "duplicate key \"%s\"", (const char *)ka->data.scalar.value);
+        }
+    }
     return OBS_OK;
 }
 
@@ -145,8 +163,11 @@ static obs_status parse_treatment(ctx *c, yaml_node_t *n, obs_study_spec *s)
     yaml_node_t *kn, *v;
     obs_status rc = map_begin(c, n, "treatment", &it);
     while (!rc && map_next(c, &it, &k, &kn, &v)) {
-        if (!strcmp(k, "column")) rc = scalar(c, v, "treatment.column", &s->treatment);
-        else if (!strcmp(k, "arms")) {
+        if (!strcmp(k, "column")) {
+            rc = scalar(c, v, "treatment.column", &s->treatment);
+            s->treatment_line = line_of(v);
+        } else if (!strcmp(k, "arms")) {
+            s->arms_line = line_of(v);
             char **arms = NULL;
             size_t na = 0;
             rc = string_list(c, v, "treatment.arms", &arms, &na);
@@ -170,8 +191,8 @@ static obs_status parse_outcome(ctx *c, yaml_node_t *n, obs_study_spec *s)
     yaml_node_t *kn, *v;
     obs_status rc = map_begin(c, n, "outcome", &it);
     while (!rc && map_next(c, &it, &k, &kn, &v)) {
-        if (!strcmp(k, "time")) rc = scalar(c, v, "outcome.time", &s->time);
-        else if (!strcmp(k, "event")) rc = scalar(c, v, "outcome.event", &s->event);
+        if (!strcmp(k, "time")) { rc = scalar(c, v, "outcome.time", &s->time); s->time_line = line_of(v); }
+        else if (!strcmp(k, "event")) { rc = scalar(c, v, "outcome.event", &s->event); s->event_line = line_of(v); }
         else if (!strcmp(k, "unit")) rc = scalar(c, v, "outcome.unit", &s->time_unit);
         else rc = fail(c, kn, "outcome: unknown key \"%s\" (time, event, unit)", k);
     }
@@ -186,10 +207,15 @@ static obs_status parse_baseline(ctx *c, yaml_node_t *n, obs_study_spec *s)
     yaml_node_t *kn, *v;
     obs_status rc = map_begin(c, n, "baseline", &it);
     while (!rc && map_next(c, &it, &k, &kn, &v)) {
-        if (!strcmp(k, "variables")) rc = string_list(c, v, "baseline.variables", &s->baseline, &s->nbaseline);
-        else if (!strcmp(k, "nonnormal")) rc = string_list(c, v, "baseline.nonnormal", &s->nonnormal, &s->nnonnormal);
-        else if (!strcmp(k, "exact")) rc = string_list(c, v, "baseline.exact", &s->exact, &s->nexact);
-        else if (!strcmp(k, "categorical")) rc = string_list(c, v, "baseline.categorical", &s->categorical, &s->ncategorical);
+        if (!strcmp(k, "variables"))
+            rc = string_list_lines(c, v, "baseline.variables", &s->baseline, &s->nbaseline, &s->baseline_lines);
+        else if (!strcmp(k, "nonnormal"))
+            rc = string_list_lines(c, v, "baseline.nonnormal", &s->nonnormal, &s->nnonnormal, &s->nonnormal_lines);
+        else if (!strcmp(k, "exact"))
+            rc = string_list_lines(c, v, "baseline.exact", &s->exact, &s->nexact, &s->exact_lines);
+        else if (!strcmp(k, "categorical"))
+            rc = string_list_lines(c, v, "baseline.categorical", &s->categorical, &s->ncategorical,
+                                   &s->categorical_lines);
         else if (!strcmp(k, "screen")) rc = boolean(c, v, "baseline.screen", &s->screen);
         else rc = fail(c, kn, "baseline: unknown key \"%s\" (variables, nonnormal, exact, categorical, screen)", k);
     }
@@ -212,7 +238,7 @@ static obs_status parse_match(ctx *c, yaml_node_t *n, obs_study_spec *s)
             double r;
             rc = number(c, v, "match.ratio", &r);
             if (!rc && (r < 1 || r != floor(r) || r > 100)) rc = fail(c, v, "match.ratio: expected a whole number from 1 to 100%s", NULL);
-            s->match_ratio = (int)r;
+            if (!rc) s->match_ratio = (int)r;
         } else if (!strcmp(k, "caliper")) {
             rc = number(c, v, "match.caliper", &s->match_caliper);
             if (!rc && s->match_caliper < 0) rc = fail(c, v, "match.caliper: must not be negative%s", NULL);
@@ -220,8 +246,12 @@ static obs_status parse_match(ctx *c, yaml_node_t *n, obs_study_spec *s)
             rc = scalar(c, v, "match.distance", &s->match_distance);
             if (!rc && strcmp(s->match_distance, "ps") && strcmp(s->match_distance, "logit"))
                 rc = fail(c, v, "match.distance: \"%s\" is not ps or logit", s->match_distance);
+        } else if (!strcmp(k, "rule")) {
+            rc = scalar(c, v, "match.rule", &s->match_rule);
+            if (!rc && strcmp(s->match_rule, "matchit") && strcmp(s->match_rule, "exact"))
+                rc = fail(c, v, "match.rule: \"%s\" is not matchit or exact", s->match_rule);
         } else if (!strcmp(k, "replace")) rc = boolean(c, v, "match.replace", &s->match_replace);
-        else rc = fail(c, kn, "match: unknown key \"%s\" (method, ratio, caliper, distance, replace)", k);
+        else rc = fail(c, kn, "match: unknown key \"%s\" (method, ratio, caliper, distance, replace, rule)", k);
     }
     return rc;
 }
@@ -233,7 +263,7 @@ static obs_status parse_propensity(ctx *c, yaml_node_t *n, obs_study_spec *s)
     yaml_node_t *kn, *v;
     obs_status rc = map_begin(c, n, "propensity", &it);
     while (!rc && map_next(c, &it, &k, &kn, &v)) {
-        if (!strcmp(k, "formula")) rc = scalar(c, v, "propensity.formula", &s->ps_formula);
+        if (!strcmp(k, "formula")) { rc = scalar(c, v, "propensity.formula", &s->ps_formula); s->ps_line = line_of(v); }
         else if (!strcmp(k, "match")) rc = parse_match(c, v, s);
         else rc = fail(c, kn, "propensity: unknown key \"%s\" (formula, match)", k);
     }
@@ -250,10 +280,34 @@ static obs_status parse_survival(ctx *c, yaml_node_t *n, obs_study_spec *s)
     while (!rc && map_next(c, &it, &k, &kn, &v)) {
         if (!strcmp(k, "times")) rc = number_list(c, v, "survival.times", &s->times, &s->ntimes);
         else if (!strcmp(k, "at")) rc = number(c, v, "survival.at", &s->surv_at);
+        else if (!strcmp(k, "xmax")) {
+            rc = number(c, v, "survival.xmax", &s->km_xmax);
+            if (!rc && s->km_xmax < 0) rc = fail(c, v, "survival.xmax: must not be negative%s", NULL);
+        }
         else if (!strcmp(k, "conf_level")) {
             rc = number(c, v, "survival.conf_level", &s->conf_level);
             if (!rc && !(s->conf_level > 0 && s->conf_level < 1)) rc = fail(c, v, "conf_level: must be between 0 and 1%s", NULL);
-        } else rc = fail(c, kn, "survival: unknown key \"%s\" (times, at, conf_level)", k);
+        } else rc = fail(c, kn, "survival: unknown key \"%s\" (times, at, xmax, conf_level)", k);
+    }
+    return rc;
+}
+
+/* where: {column: value, ...} -> conditions with their lines. */
+static obs_status parse_where(ctx *c, yaml_node_t *v, const char *what, obs_study_condition **out, size_t *nout)
+{
+    map_iter w = {NULL, NULL};
+    const char *col;
+    yaml_node_t *wk, *wv;
+    obs_status rc = map_begin(c, v, what, &w);
+    if (rc) return rc;
+    size_t nw = (size_t)(w.end - w.p);
+    *out = calloc(nw ? nw : 1, sizeof **out);
+    if (!*out) return obs_error_set(c->err, OBS_ENOMEM, "out of memory");
+    while (!rc && map_next(c, &w, &col, &wk, &wv)) {
+        obs_study_condition *cd = &(*out)[(*nout)++];
+        cd->column = strdup(col);
+        cd->line = line_of(wk);
+        rc = scalar(c, wv, what, &cd->value);
     }
     return rc;
 }
@@ -286,7 +340,8 @@ static obs_status parse_cox(ctx *c, yaml_node_t *n, obs_study_spec *s)
                 if (!rc && !strcmp(co, "matched")) cx->matched = 1;
                 else if (!rc && strcmp(co, "full")) rc = fail(c, v, "cox.cohort: \"%s\" is not full or matched", co);
                 free(co);
-            } else rc = fail(c, kn, "cox: unknown key \"%s\" (name, formula, cohort, ties)", key);
+            } else if (!strcmp(key, "where")) rc = parse_where(c, v, "cox.where", &cx->where, &cx->nwhere);
+            else rc = fail(c, kn, "cox: unknown key \"%s\" (name, formula, cohort, where, ties)", key);
         }
         if (!rc && !cx->formula) rc = fail(c, m, "cox: a model needs a \"formula\"%s", NULL);
         if (!rc && !cx->name) {
@@ -315,23 +370,55 @@ static obs_status parse_subgroups(ctx *c, yaml_node_t *n, obs_study_spec *s)
         rc = map_begin(c, m, "subgroup", &it);
         while (!rc && map_next(c, &it, &key, &kn, &v)) {
             if (!strcmp(key, "name")) rc = scalar(c, v, "subgroup.name", &g->name);
-            else if (!strcmp(key, "where")) {
-                map_iter w;
-                const char *col;
-                yaml_node_t *wk, *wv;
-                rc = map_begin(c, v, "subgroup.where", &w);
-                size_t nw = (size_t)(w.end - w.p);
-                g->where = calloc(nw ? nw : 1, sizeof *g->where);
-                if (!g->where) rc = obs_error_set(c->err, OBS_ENOMEM, "out of memory");
-                while (!rc && map_next(c, &w, &col, &wk, &wv)) {
-                    obs_study_condition *cd = &g->where[g->nwhere++];
-                    cd->column = strdup(col);
-                    rc = scalar(c, wv, "subgroup.where", &cd->value);
-                }
-            } else rc = fail(c, kn, "subgroup: unknown key \"%s\" (name, where)", key);
+            else if (!strcmp(key, "where")) rc = parse_where(c, v, "subgroup.where", &g->where, &g->nwhere);
+            else rc = fail(c, kn, "subgroup: unknown key \"%s\" (name, where)", key);
         }
         if (!rc && g->nwhere == 0) rc = fail(c, m, "subgroup: needs \"where\" with at least one column%s", NULL);
         if (!rc && !g->name) rc = fail(c, m, "subgroup: needs a \"name\"%s", NULL);
+    }
+    return rc;
+}
+
+static const char *const estimates[] = {"n", "events", "median", "surv", "logrank_p", "hr", "hr_p",
+                                        "subgroup_hr", "subgroup_p", "interaction_p", "percent", NULL};
+
+static obs_status parse_published(ctx *c, yaml_node_t *n, obs_study_spec *s)
+{
+    if (n->type != YAML_SEQUENCE_NODE) return fail(c, n, "published: expected a list%s", NULL);
+    size_t k = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    s->published = calloc(k ? k : 1, sizeof *s->published);
+    if (!s->published) return obs_error_set(c->err, OBS_ENOMEM, "out of memory");
+    obs_status rc = OBS_OK;
+    for (size_t i = 0; i < k && !rc; i++) {
+        yaml_node_t *m = node(c, n->data.sequence.items.start[i]);
+        obs_study_published *pb = &s->published[s->npublished++];
+        pb->line = line_of(m);
+        map_iter it;
+        const char *key;
+        yaml_node_t *kn, *v;
+        rc = map_begin(c, m, "published item", &it);
+        while (!rc && map_next(c, &it, &key, &kn, &v)) {
+            if (!strcmp(key, "label")) rc = scalar(c, v, "published.label", &pb->label);
+            else if (!strcmp(key, "value")) rc = scalar(c, v, "published.value", &pb->value);
+            else if (!strcmp(key, "estimate")) {
+                rc = scalar(c, v, "published.estimate", &pb->estimate);
+                int ok = 0;
+                for (size_t e = 0; !rc && estimates[e]; e++) ok |= !strcmp(estimates[e], pb->estimate);
+                if (!rc && !ok)
+                    rc = fail(c, v, "published.estimate: \"%s\" is not n, events, median, surv, logrank_p, hr, "
+                                    "hr_p, subgroup_hr, subgroup_p, interaction_p or percent", pb->estimate);
+            } else if (!strcmp(key, "arm")) rc = scalar(c, v, "published.arm", &pb->arm);
+            else if (!strcmp(key, "model")) rc = scalar(c, v, "published.model", &pb->model);
+            else if (!strcmp(key, "term")) rc = scalar(c, v, "published.term", &pb->term);
+            else if (!strcmp(key, "subgroup")) rc = scalar(c, v, "published.subgroup", &pb->subgroup);
+            else if (!strcmp(key, "variable")) rc = scalar(c, v, "published.variable", &pb->variable);
+            else if (!strcmp(key, "level")) rc = scalar(c, v, "published.level", &pb->level);
+            else if (!strcmp(key, "invert")) rc = boolean(c, v, "published.invert", &pb->invert);
+            else rc = fail(c, kn, "published: unknown key \"%s\" (label, value, estimate, arm, model, term, "
+                                  "subgroup, variable, level, invert)", key);
+        }
+        if (!rc && (!pb->label || !pb->value || !pb->estimate))
+            rc = fail(c, m, "published: an item needs \"label\", \"value\" and \"estimate\"%s", NULL);
     }
     return rc;
 }
@@ -346,8 +433,9 @@ static obs_status parse_report(ctx *c, yaml_node_t *n, obs_study_spec *s)
         if (!strcmp(k, "min_cell")) {
             double m;
             rc = number(c, v, "report.min_cell", &m);
-            if (!rc && (m < 0 || m != floor(m))) rc = fail(c, v, "report.min_cell: expected a whole number >= 0%s", NULL);
-            s->min_cell = (long)m;
+            if (!rc && (m < 0 || m != floor(m) || m > 1e9))
+                rc = fail(c, v, "report.min_cell: expected a whole number from 0 to 1e9%s", NULL);
+            if (!rc) s->min_cell = (long)m;
         } else rc = fail(c, kn, "report: unknown key \"%s\" (min_cell)", k);
     }
     return rc;
@@ -376,11 +464,11 @@ static obs_status parse_root(ctx *c, yaml_node_t *root, obs_study_spec *s)
     obs_status rc = map_begin(c, root, "study", &it);
     while (!rc && map_next(c, &it, &k, &kn, &v)) {
         if (!strcmp(k, "title")) rc = scalar(c, v, "title", &s->title);
-        else if (!strcmp(k, "data")) rc = scalar(c, v, "data", &s->data);
+        else if (!strcmp(k, "data")) { rc = scalar(c, v, "data", &s->data); s->data_line = line_of(v); }
         else if (!strcmp(k, "table")) rc = scalar(c, v, "table", &s->table);
         else if (!strcmp(k, "query")) rc = scalar(c, v, "query", &s->query);
-        else if (!strcmp(k, "id")) rc = scalar(c, v, "id", &s->id);
-        else if (!strcmp(k, "center")) rc = scalar(c, v, "center", &s->center);
+        else if (!strcmp(k, "id")) { rc = scalar(c, v, "id", &s->id); s->id_line = line_of(v); }
+        else if (!strcmp(k, "center")) { rc = scalar(c, v, "center", &s->center); s->center_line = line_of(v); }
         else if (!strcmp(k, "treatment")) rc = parse_treatment(c, v, s);
         else if (!strcmp(k, "outcome")) rc = parse_outcome(c, v, s);
         else if (!strcmp(k, "baseline")) rc = parse_baseline(c, v, s);
@@ -388,16 +476,23 @@ static obs_status parse_root(ctx *c, yaml_node_t *root, obs_study_spec *s)
         else if (!strcmp(k, "survival")) rc = parse_survival(c, v, s);
         else if (!strcmp(k, "cox")) rc = parse_cox(c, v, s);
         else if (!strcmp(k, "subgroups")) rc = parse_subgroups(c, v, s);
-        else if (!strcmp(k, "interaction")) rc = string_list(c, v, "interaction", &s->interaction, &s->ninteraction);
+        else if (!strcmp(k, "interaction"))
+            rc = string_list_lines(c, v, "interaction", &s->interaction, &s->ninteraction, &s->interaction_lines);
+        else if (!strcmp(k, "subgroup_formula")) {
+            rc = scalar(c, v, "subgroup_formula", &s->subgroup_formula);
+            s->subgroup_formula_line = line_of(v);
+        } else if (!strcmp(k, "published")) rc = parse_published(c, v, s);
         else if (!strcmp(k, "report")) rc = parse_report(c, v, s);
         else if (!strcmp(k, "seed")) {
             double d;
             rc = number(c, v, "seed", &d);
-            if (!rc && (d < 0 || d != floor(d))) rc = fail(c, v, "seed: expected a whole number >= 0%s", NULL);
-            s->seed = (unsigned long)d;
+            if (!rc && (d < 0 || d != floor(d) || d > 9007199254740992.0))
+                rc = fail(c, v, "seed: expected a whole number from 0 to 2^53%s", NULL);
+            if (!rc) s->seed = (unsigned long)d;
         } else
             rc = fail(c, kn, "unknown key \"%s\" (title, data, table, query, id, center, treatment, outcome, "
-                             "baseline, propensity, survival, cox, subgroups, interaction, report, seed)", k);
+                             "baseline, propensity, survival, cox, subgroups, subgroup_formula, interaction, published, "
+                             "report, seed)", k);
     }
     if (rc) return rc;
     if (!s->data) return fail(c, root, "missing key \"data\"%s", NULL);
@@ -467,10 +562,24 @@ void obs_study_spec_free(obs_study_spec **sp)
     free_list(s->nonnormal, s->nnonnormal);
     free_list(s->exact, s->nexact);
     free_list(s->categorical, s->ncategorical);
-    free(s->ps_formula); free(s->match_method); free(s->match_distance);
+    free(s->ps_formula); free(s->match_method); free(s->match_distance); free(s->match_rule);
+    free(s->subgroup_formula);
+    free(s->baseline_lines); free(s->nonnormal_lines); free(s->exact_lines);
+    free(s->categorical_lines); free(s->interaction_lines);
+    for (size_t i = 0; i < s->npublished; i++) {
+        obs_study_published *pb = &s->published[i];
+        free(pb->label); free(pb->value); free(pb->estimate); free(pb->arm); free(pb->model);
+        free(pb->term); free(pb->subgroup); free(pb->variable); free(pb->level);
+    }
+    free(s->published);
     free(s->times);
     for (size_t i = 0; i < s->ncox; i++) {
         free(s->cox[i].name); free(s->cox[i].formula); free(s->cox[i].ties);
+        for (size_t j = 0; j < s->cox[i].nwhere; j++) {
+            free(s->cox[i].where[j].column);
+            free(s->cox[i].where[j].value);
+        }
+        free(s->cox[i].where);
     }
     free(s->cox);
     for (size_t i = 0; i < s->nsubgroups; i++) {

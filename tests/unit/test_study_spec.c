@@ -126,12 +126,56 @@ static void test_errors(void **state)
     assert_int_equal(obs_study_spec_load("/nonexistent/spec.yaml", &s, &err), OBS_EIO);
 }
 
+static void test_extensions(void **state)
+{
+    (void)state;
+    const char *p = write_spec(
+        "data: /x.csv\n"
+        "treatment: {column: t, arms: [a, b]}\n"
+        "outcome: {time: time, event: status}\n"
+        "propensity: {formula: ~ x, match: {rule: exact}}\n"
+        "survival: {xmax: 240}\n"
+        "cox:\n"
+        "  - {name: sub, formula: \"Surv(time, status) ~ x\", where: {t: b}}\n"
+        "subgroup_formula: Surv(time, status) ~ t + ps\n"
+        "published:\n"
+        "  - {label: median, value: \"123\", estimate: median, arm: b}\n"
+        "  - {label: hr, value: \"2.6\", estimate: hr, model: sub, term: x, invert: true}\n");
+    obs_study_spec *s = NULL;
+    obs_error err;
+    if (obs_study_spec_load(p, &s, &err)) fail_msg("%s", err.msg);
+    assert_string_equal(s->match_rule, "exact");
+    assert_true(s->km_xmax == 240);
+    assert_int_equal(s->cox[0].nwhere, 1);
+    assert_string_equal(s->cox[0].where[0].value, "b");
+    assert_int_equal(s->cox[0].where[0].line, 7);
+    assert_string_equal(s->subgroup_formula, "Surv(time, status) ~ t + ps");
+    assert_int_equal(s->subgroup_formula_line, 8);
+    assert_int_equal(s->npublished, 2);
+    assert_int_equal(s->published[1].invert, 1);
+    assert_int_equal(s->published[1].line, 11);
+    assert_int_equal(s->treatment_line, 2);
+    assert_int_equal(s->time_line, 3);
+    assert_int_equal(s->ps_line, 4);
+    obs_study_spec_free(&s);
+    remove(p);
+    const char *head = "data: x.csv\ntreatment: {column: t, arms: [a, b]}\noutcome: {time: time, event: status}\n";
+    char buf[512];
+    snprintf(buf, sizeof buf, "%spublished:\n  - {label: x, value: \"1\", estimate: mean}\n", head);
+    expect_error(buf, ":5: published.estimate: \"mean\" is not");
+    snprintf(buf, sizeof buf, "%spublished:\n  - {label: x, estimate: n}\n", head);
+    expect_error(buf, ":5: published: an item needs");
+    snprintf(buf, sizeof buf, "%spropensity: {formula: ~ a, match: {rule: loose}}\n", head);
+    expect_error(buf, ":4: match.rule: \"loose\" is not matchit or exact");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_full),
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_extensions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
