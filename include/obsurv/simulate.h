@@ -8,7 +8,7 @@
  * medians 123 / 34 months and 5-year survival 74% / 30%, the asymptomatic
  * hazard ratio 2.6 and the subgroup pattern.
  *
- *   obs_nelm_options o; obs_nelm_options_default(&o);   // seed 2011, n 753
+ *   obs_nelm_options o; obs_nelm_options_default(&o);   // seed 164, n 753
  *   obs_nelm_patient *rows; size_t n;
  *   if (obs_simulate_nelm(&o, &rows, &n, &err) == OBS_OK) {
  *       obs_nelm_write_file(rows, n, stdout, &err);
@@ -26,7 +26,7 @@
 #include <stdio.h>
 #include "obsurv/error.h"
 
-#define OBS_NELM_DEFAULT_SEED 2011   /* the year the study was published */
+#define OBS_NELM_DEFAULT_SEED 164    /* a representative registry: see examples/nelm/README.md */
 #define OBS_NELM_DEFAULT_N 753
 #define OBS_NELM_MAX_N 10000000      /* cap on --n (rows take ~100 bytes each) */
 
@@ -65,7 +65,7 @@ typedef struct {
     int status;          /* 1 dead, 0 censored */
 } obs_nelm_patient;
 
-/* Defaults: seed 2011, n 753. */
+/* Defaults: seed 164, n 753. */
 void obs_nelm_options_default(obs_nelm_options *o);
 
 /* Draw the registry.  On OBS_OK *rows is a malloc'd array of *n patients

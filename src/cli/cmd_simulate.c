@@ -26,10 +26,10 @@ static const char *USAGE =
     "cohort keeping the 339:414 surgery:IAT ratio.\n"
     "\n"
     "example:\n"
-    "  obsurv simulate nelm --seed 2011 --out nelm.csv\n";
+    "  obsurv simulate nelm --seed 164 --out nelm.csv\n";
 
 static const cli_option OPTS[] = {
-    {"--seed", 1, "seed of the generator, 0..2^64-1 (default 2011)"},
+    {"--seed", 1, "seed of the generator, 0..2^64-1 (default 164)"},
     {"--n", 1, "number of patients (default 753)"},
     {"--out", 1, "write the CSV to PATH instead of standard output"},
     {NULL, 0, NULL}};

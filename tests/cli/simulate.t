@@ -11,15 +11,15 @@ case default seed writes the header and 753 rows
 run simulate nelm
 exit 0
 stdout id,center,year,age,sex,primary_site,hormonal,symptomatic,burden_gt25,extrahepatic,treatment,surgery_type,iat_type,iat_sessions,time,status
-stdout 1,1,2000,54,female,unknown,0,0,1,NA,IAT,NA,bland_embolization,1,103.66,1
+stdout 1,4,2008,28,female,colorectal,1,1,1,0,surgery,resection,NA,NA,28.13,0
 stdout 753,
 stderr-empty
 end
 
 case explicit default seed gives the same first row
-run simulate nelm --seed 2011 --n 753
+run simulate nelm --seed 164 --n 753
 exit 0
-stdout 1,1,2000,54,female,unknown,0,0,1,NA,IAT,NA,bland_embolization,1,103.66,1
+stdout 1,4,2008,28,female,colorectal,1,1,1,0,surgery,resection,NA,NA,28.13,0
 end
 
 case --out writes the file and nothing on stdout

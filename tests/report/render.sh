@@ -24,7 +24,7 @@ else trap 'rm -rf "$out" "$profile"' EXIT; fi
 fail=0
 check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
 
-"$obsurv" simulate nelm --seed 2011 --out "$out/nelm.csv" || exit 1
+"$obsurv" simulate nelm --seed 164 --out "$out/nelm.csv" || exit 1
 "$obsurv" study "$root/examples/nelm/study.yaml" --data "$out/nelm.csv" --out "$out/report" --quiet 2>/dev/null || {
   echo "FAIL obsurv study did not run"; exit 1; }
 html=$out/report/index.html
