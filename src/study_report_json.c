@@ -18,6 +18,7 @@
 #include <string.h>
 #include "obsurv/json.h"
 #include "obsurv/render_table1.h"
+#include "obsurv/render_cox.h"
 #include "study_internal.h"
 
 void study_fmt_p(double p, char *buf, size_t size)
@@ -39,38 +40,6 @@ static void json_raw_begin(obs_json *j, const char *key)
     obs_json_key(j, key);
     j->after_key = 0;
     j->first[j->depth] = 0;
-}
-
-static void json_cox_coefficients(obs_json *j, const obs_study_cox_fit *c)
-{
-    obs_json_key(j, "coefficients");
-    obs_json_begin_array(j);
-    const obs_cox_model *m = c->model;
-    for (size_t k = 0; m && k < m->p; k++) {
-        obs_json_begin_object(j);
-        obs_json_kv_string(j, "term", c->frame->colnames[k]);
-        int al = m->aliased[k];
-        obs_json_kv_number(j, "coef", al ? NAN : m->coef[k]);
-        obs_json_kv_number(j, "se", al ? NAN : m->se[k]);
-        obs_json_kv_number(j, "robust_se", al || !m->robust_se ? NAN : m->robust_se[k]);
-        obs_json_kv_number(j, "z", al ? NAN : m->z[k]);
-        obs_json_kv_number(j, "p", al ? NAN : m->p_value[k]);
-        obs_json_kv_number(j, "hr", al ? NAN : m->hr[k]);
-        obs_json_kv_number(j, "hr_lower", al ? NAN : m->hr_lower[k]);
-        obs_json_kv_number(j, "hr_upper", al ? NAN : m->hr_upper[k]);
-        obs_json_end_object(j);
-    }
-    obs_json_end_array(j);
-}
-
-static void json_test(obs_json *j, const char *key, const obs_cox_test *t)
-{
-    obs_json_key(j, key);
-    obs_json_begin_object(j);
-    obs_json_kv_number(j, "stat", t->stat);
-    obs_json_kv_number(j, "df", t->df);
-    obs_json_kv_number(j, "p", t->p);
-    obs_json_end_object(j);
 }
 
 static void json_subgroup(obs_json *j, const obs_study_result *r, const obs_study_subgroup_result *g)
@@ -249,32 +218,9 @@ int obs_study_write_json(const obs_study_result *r, const obs_study_provenance *
         obs_json_kv_string(&j, "name", c->name);
         obs_json_kv_string(&j, "formula", c->formula);
         obs_json_kv_string(&j, "cohort", c->matched ? "matched" : "full");
-        obs_json_kv_int(&j, "n", (long long)c->model->n);
-        obs_json_kv_int(&j, "nevent", (long long)c->model->nevent);
+        obs_render_cox_json(&j, c->model, (const char *const *)c->frame->colnames);
         obs_json_kv_int(&j, "n_dropped", (long long)c->frame->n_dropped);
-        obs_json_kv_string(&j, "ties", c->model->ties == OBS_COX_BRESLOW ? "breslow"
-                                       : c->model->ties == OBS_COX_EXACT ? "exact" : "efron");
         obs_json_kv_bool(&j, "robust", c->robust);
-        obs_json_kv_bool(&j, "converged", c->model->converged);
-        obs_json_key(&j, "loglik");
-        obs_json_begin_object(&j);
-        obs_json_kv_number(&j, "null", c->model->loglik_null);
-        obs_json_kv_number(&j, "model", c->model->loglik_model);
-        obs_json_end_object(&j);
-        json_cox_coefficients(&j, c);
-        obs_json_key(&j, "tests");
-        obs_json_begin_object(&j);
-        json_test(&j, "lr", &c->model->lr);
-        json_test(&j, "wald", &c->model->wald);
-        json_test(&j, "score", &c->model->score);
-        obs_json_end_object(&j);
-        obs_json_key(&j, "concordance");
-        if (c->model->has_concordance) {
-            obs_json_begin_object(&j);
-            obs_json_kv_number(&j, "c", c->model->concordance);
-            obs_json_kv_number(&j, "se", c->model->concordance_se);
-            obs_json_end_object(&j);
-        } else obs_json_null(&j);
         obs_json_end_object(&j);
     }
     obs_json_end_array(&j);
@@ -379,21 +325,7 @@ static void csv_num(FILE *fp, double v)
 
 int study_write_cox_csv(const obs_study_cox_fit *c, FILE *fp)
 {
-    fputs("term,coef,se,robust_se,z,p,hr,hr_lower,hr_upper\n", fp);
-    const obs_cox_model *m = c->model;
-    for (size_t k = 0; k < m->p; k++) {
-        csv_field(fp, c->frame->colnames[k]);
-        int al = m->aliased[k];
-        csv_num(fp, al ? NAN : m->coef[k]);
-        csv_num(fp, al ? NAN : m->se[k]);
-        csv_num(fp, al || !m->robust_se ? NAN : m->robust_se[k]);
-        csv_num(fp, al ? NAN : m->z[k]);
-        csv_num(fp, al ? NAN : m->p_value[k]);
-        csv_num(fp, al ? NAN : m->hr[k]);
-        csv_num(fp, al ? NAN : m->hr_lower[k]);
-        csv_num(fp, al ? NAN : m->hr_upper[k]);
-        fputc('\n', fp);
-    }
+    obs_render_cox_csv(fp, c->model, (const char *const *)c->frame->colnames);
     return ferror(fp) ? -1 : 0;
 }
 

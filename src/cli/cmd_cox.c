@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "obsurv/render_cox.h"
 #include "obsurv/cox.h"
 #include "obsurv/json.h"
 #include "obsurv/reader.h"
@@ -26,21 +27,6 @@ static const char *USAGE =
     "\n"
     "example:\n"
     "  obsurv cox --data lung.csv --formula \"Surv(time, status) ~ age + sex + ph.ecog\"\n";
-
-static void json_test(obs_json *j, const char *key, const obs_cox_test *t)
-{
-    obs_json_key(j, key);
-    obs_json_begin_object(j);
-    obs_json_kv_number(j, "stat", t->stat);
-    obs_json_kv_number(j, "df", t->df);
-    obs_json_kv_number(j, "p", t->p);
-    obs_json_end_object(j);
-}
-
-static const char *ties_name(obs_cox_ties t)
-{
-    return t == OBS_COX_BRESLOW ? "breslow" : t == OBS_COX_EXACT ? "exact" : "efron";
-}
 
 static void json_predict(obs_json *j, const obs_frame *fr, const obs_cox_survfit *sf);
 
@@ -122,58 +108,10 @@ static void render_json(FILE *fp, const obs_frame *fr, const obs_cox_model *m,
     obs_json j;
     obs_json_init(&j, fp);
     obs_json_begin_object(&j);
-    obs_json_kv_int(&j, "n", (long long)m->n);
-    obs_json_kv_int(&j, "nevent", (long long)m->nevent);
+    obs_render_cox_json(&j, m, (const char *const *)fr->colnames);
     obs_json_kv_int(&j, "n_dropped", (long long)fr->n_dropped);
-    obs_json_kv_string(&j, "ties", ties_name(m->ties));
-    obs_json_kv_bool(&j, "converged", m->converged);
-    obs_json_kv_int(&j, "iterations", m->iterations);
     obs_json_kv_bool(&j, "robust", robust);
     obs_json_kv_number(&j, "conf_level", level);
-    obs_json_key(&j, "loglik");
-    obs_json_begin_object(&j);
-    obs_json_kv_number(&j, "null", m->loglik_null);
-    obs_json_kv_number(&j, "model", m->loglik_model);
-    obs_json_end_object(&j);
-    obs_json_key(&j, "coefficients");
-    obs_json_begin_array(&j);
-    for (size_t k = 0; k < m->p; k++) {
-        obs_json_begin_object(&j);
-        obs_json_kv_string(&j, "term", fr->colnames[k]);
-        if (m->aliased[k]) {
-            static const char *keys[] = {"coef", "se", "robust_se", "z", "p", "hr", "hr_lower", "hr_upper"};
-            for (size_t q = 0; q < sizeof keys / sizeof *keys; q++) { obs_json_key(&j, keys[q]); obs_json_null(&j); }
-        } else {
-            obs_json_kv_number(&j, "coef", m->coef[k]);
-            obs_json_kv_number(&j, "se", m->se[k]);
-            obs_json_key(&j, "robust_se");
-            if (m->robust_se) obs_json_number(&j, m->robust_se[k]); else obs_json_null(&j);
-            obs_json_kv_number(&j, "z", m->z[k]);
-            obs_json_kv_number(&j, "p", m->p_value[k]);
-            obs_json_kv_number(&j, "hr", m->hr[k]);
-            obs_json_kv_number(&j, "hr_lower", m->hr_lower[k]);
-            obs_json_kv_number(&j, "hr_upper", m->hr_upper[k]);
-        }
-        obs_json_end_object(&j);
-    }
-    obs_json_end_array(&j);
-    obs_json_key(&j, "tests");
-    obs_json_begin_object(&j);
-    json_test(&j, "lr", &m->lr);
-    json_test(&j, "wald", &m->wald);
-    json_test(&j, "score", &m->score);
-    if (m->robust_score.df > 0) json_test(&j, "robust_score", &m->robust_score);
-    obs_json_end_object(&j);
-    obs_json_key(&j, "concordance");
-    if (m->has_concordance) {
-        obs_json_begin_object(&j);
-        obs_json_kv_number(&j, "c", m->concordance);
-        obs_json_kv_number(&j, "se", m->concordance_se);
-        obs_json_kv_number(&j, "concordant", m->conc_counts[0]);
-        obs_json_kv_number(&j, "discordant", m->conc_counts[1]);
-        obs_json_kv_number(&j, "tied_x", m->conc_counts[2]);
-        obs_json_end_object(&j);
-    } else obs_json_null(&j);
     if (zph) json_zph(&j, fr, zph, ztr);
     if (sf) json_predict(&j, fr, sf);
     if (fr->strata) {
@@ -202,7 +140,7 @@ static void render_text(FILE *fp, const obs_formula *f, const obs_frame *fr,
                         double level, int robust)
 {
     char pb[32];
-    fprintf(fp, "Call: coxph(formula = %s, ties = \"%s\")\n\n", f->text, ties_name(m->ties));
+    fprintf(fp, "Call: coxph(formula = %s, ties = \"%s\")\n\n", f->text, obs_cox_ties_name(m->ties));
     if (m->p == 0) {   /* as print.coxph.null */
         fprintf(fp, "Null model\n  log likelihood= %.7g\n  n= %zu, number of events= %zu\n",
                 m->loglik_model, m->n, m->nevent);
@@ -271,15 +209,7 @@ static void render_text(FILE *fp, const obs_formula *f, const obs_frame *fr,
 
 static void render_csv(FILE *fp, const obs_frame *fr, const obs_cox_model *m)
 {
-    fprintf(fp, "term,coef,se,robust_se,z,p,hr,hr_lower,hr_upper\n");
-    for (size_t k = 0; k < m->p; k++) {
-        fprintf(fp, "\"%s\"", fr->colnames[k]);
-        if (m->aliased[k]) { fprintf(fp, ",NA,NA,NA,NA,NA,NA,NA,NA\n"); continue; }
-        fprintf(fp, ",%.17g,%.17g,", m->coef[k], m->se[k]);
-        if (m->robust_se) fprintf(fp, "%.17g", m->robust_se[k]); else fprintf(fp, "NA");
-        fprintf(fp, ",%.17g,%.17g,%.17g,%.17g,%.17g\n", m->z[k], m->p_value[k], m->hr[k],
-                m->hr_lower[k], m->hr_upper[k]);
-    }
+    obs_render_cox_csv(fp, m, (const char *const *)fr->colnames);
 }
 
 /* ---- --predict: the design matrix of new covariate profiles -------------- */
