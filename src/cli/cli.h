@@ -27,6 +27,7 @@
 #include "obsurv/table.h"
 #include "obsurv/formula.h"
 #include "obsurv/frame.h"
+#include "obsurv/json.h"
 
 typedef struct {
     const char *name;   /* "--data" */
@@ -94,8 +95,10 @@ void cli_print_warnings(const obs_warnings *w);
  * missing values in x (a), y (b)"). */
 void cli_add_dropped_warning(obs_warnings *w, const obs_frame *fr);
 
-/* Warnings and exclusions in JSON: "n_dropped", "exclusions", "warnings". */
-struct obs_json;
+/* The rows a frame dropped, per variable and reason, as the JSON member
+ * "exclusions": [{"variable", "reason", "count"}] (issue: nothing is lost
+ * silently; the counts add up to n_dropped). */
+void cli_json_exclusions(obs_json *j, const obs_frame *fr);
 typedef struct {
     FILE *fp;          /* render here */
     char *buf;

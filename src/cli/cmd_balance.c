@@ -77,6 +77,7 @@ int cmd_balance(int argc, char **argv)
         obs_json_kv_string(&j, "estimand", e == OBS_ESTIMAND_ATT ? "ATT" : "ATE");
         obs_json_kv_int(&j, "n", (long long)fr->n);
         obs_json_kv_int(&j, "n_dropped", (long long)fr->n_dropped);
+        cli_json_exclusions(&j, fr);
         obs_json_kv_string(&j, "weights", cli_get(&a, "--weights"));
         ps_balance_json(&j, fr, bal, idx, np, with_after);
         ps_json_warnings(&j, &warn);

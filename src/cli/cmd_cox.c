@@ -110,6 +110,7 @@ static void render_json(FILE *fp, const obs_frame *fr, const obs_cox_model *m,
     obs_json_begin_object(&j);
     obs_render_cox_json(&j, m, (const char *const *)fr->colnames);
     obs_json_kv_int(&j, "n_dropped", (long long)fr->n_dropped);
+        cli_json_exclusions(&j, fr);
     obs_json_kv_bool(&j, "robust", robust);
     obs_json_kv_number(&j, "conf_level", level);
     if (zph) json_zph(&j, fr, zph, ztr);

@@ -66,6 +66,7 @@ int cmd_logit(int argc, char **argv)
         obs_json_begin_object(&j);
         obs_json_kv_int(&j, "n", (long long)fr->n);
         obs_json_kv_int(&j, "n_dropped", (long long)fr->n_dropped);
+        cli_json_exclusions(&j, fr);
         obs_json_kv_bool(&j, "converged", fit->converged);
         obs_json_kv_int(&j, "iterations", fit->iterations);
         obs_json_kv_number(&j, "deviance", fit->deviance);

@@ -79,6 +79,7 @@ static void render_json(FILE *fp, const obs_logrank *lr, const obs_frame *fr,
     obs_json_kv_number(&j, "rho", lr->rho);
     obs_json_kv_int(&j, "n", (long long)fr->n);
     obs_json_kv_int(&j, "n_dropped", (long long)fr->n_dropped);
+        cli_json_exclusions(&j, fr);
     obs_json_key(&j, "groups");
     obs_json_begin_array(&j);
     for (size_t g = 0; g < G; g++) {

@@ -294,6 +294,7 @@ int cmd_match(int argc, char **argv)
         obs_json_kv_string(&j, "nearest_rule", optimal ? NULL : rule);
         obs_json_kv_int(&j, "n", (long long)n);
         obs_json_kv_int(&j, "n_dropped", (long long)fr->n_dropped);
+        cli_json_exclusions(&j, fr);
         obs_json_kv_int(&j, "n_treated", (long long)m->n_treated);
         obs_json_kv_int(&j, "n_control", (long long)m->n_control);
         obs_json_kv_int(&j, "n_discarded", (long long)n_discarded);

@@ -153,6 +153,7 @@ int cmd_weight(int argc, char **argv)
         obs_json_kv_bool(&j, "stabilized", wo.stabilize);
         obs_json_kv_int(&j, "n", (long long)n);
         obs_json_kv_int(&j, "n_dropped", (long long)fr->n_dropped);
+        cli_json_exclusions(&j, fr);
         obs_json_kv_int(&j, "n_trimmed", (long long)ntrim);
         obs_json_kv_int(&j, "n_truncated", (long long)ntrunc);
         obs_json_key(&j, "weights");

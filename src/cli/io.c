@@ -6,6 +6,7 @@
 #include <string.h>
 #include "cli.h"
 #include "obsurv/reader.h"
+#include "obsurv/json.h"
 
 obs_status cli_load_table(const cli_args *a, obs_table **t, obs_error *err)
 {
@@ -103,4 +104,18 @@ void cli_output_discard(cli_output *o)
     o->fp = NULL;
     free(o->buf);
     o->buf = NULL;
+}
+
+void cli_json_exclusions(obs_json *j, const obs_frame *fr)
+{
+    obs_json_key(j, "exclusions");
+    obs_json_begin_array(j);
+    for (size_t i = 0; fr && i < fr->nexclusions; i++) {
+        obs_json_begin_object(j);
+        obs_json_kv_string(j, "variable", fr->exclusions[i].variable);
+        obs_json_kv_string(j, "reason", fr->exclusions[i].reason);
+        obs_json_kv_int(j, "count", (long long)fr->exclusions[i].count);
+        obs_json_end_object(j);
+    }
+    obs_json_end_array(j);
 }
