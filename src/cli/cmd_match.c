@@ -29,9 +29,18 @@ static const char *USAGE =
     "--nearest-rule exact takes the truly nearest control and a strict caliper.\n"
     "--caliper is in standard deviations of the distance over the units kept\n"
     "by --discard.  --order random uses obsurv's own generator (--seed), so\n"
-    "its pairs cannot equal R's, which come from R's RNG.  --matched writes\n"
-    "the kept rows plus subclass (pair id; empty with --replace, as MatchIt)\n"
-    "and weights (MatchIt's matching weights).\n"
+    "its pairs cannot equal R's, which come from R's RNG.\n"
+    "--matched writes the matched set as CSV.  --matched-format rows (the\n"
+    "default) is MatchIt's match.data(): each kept row once, plus subclass\n"
+    "(pair id, labelled as MatchIt labels nearest-neighbour pairs; empty with\n"
+    "--replace, since a reused control belongs to several pairs) and weights\n"
+    "(MatchIt's matching weights).  --matched-format pairs is MatchIt's\n"
+    "get_matches(): one row per (pair, unit), so a control used by two\n"
+    "treated units appears twice, plus id (the data row number; omitted when\n"
+    "--id names the column), subclass (pairs numbered by treated unit in data\n"
+    "order) and weights (1 for the treated unit, 1/k for each of its k\n"
+    "controls).  For the analysis of survival after matching see\n"
+    "doc/matched-analysis.md.\n"
     "\n"
     "example:\n"
     "  obsurv match --data lalonde.csv --format json --ratio 2 --caliper 0.2 \\\n"
@@ -110,6 +119,106 @@ static const char **extra_columns(const char *exact, const char *id, char **buf)
     return list;
 }
 
+/* Pair labels as obsurv numbers them: treated units in data order, 1.. (the
+ * pair id in m->subclass); NaN for rows outside every pair. */
+static obs_status data_order_labels(const obs_match_result *m, double *subclass, obs_error *err)
+{
+    (void)err;
+    for (size_t i = 0; i < m->n; i++)
+        subclass[i] = m->subclass[i] > 0 ? (double)m->subclass[i] : NAN;
+    return OBS_OK;
+}
+
+typedef struct {
+    char text[24];   /* the treated unit's 1-based position, in decimal */
+    long old;        /* its pair id in m->subclass */
+} pair_label;
+
+static int cmp_label(const void *a, const void *b)
+{
+    return strcmp(((const pair_label *)a)->text, ((const pair_label *)b)->text);
+}
+
+/* Pair labels as MatchIt 4.5.1's match.data() gives them for nearest
+ * matching.  Its mm2subclass names each pair after the 1-based position of
+ * its treated unit among the units matched on, as a decimal string, and
+ * factor() then numbers those strings 1.. in sorted (character) order: with
+ * treated units at positions 2, 10 and 31 the labels are "10" -> 1,
+ * "2" -> 2, "31" -> 3.  The partition is the one in m->subclass; only the
+ * labels differ, which no analysis clustered on the pairs can see. */
+static obs_status matchit_labels(const obs_match_result *m, double *subclass, obs_error *err)
+{
+    size_t np = m->n_treated_matched;
+    pair_label *lab = malloc((np ? np : 1) * sizeof *lab);
+    long *newid = calloc(np + 1, sizeof *newid);
+    if (!lab || !newid) { free(lab); free(newid); return obs_error_set(err, OBS_ENOMEM, "out of memory"); }
+    size_t k = 0;
+    for (size_t tt = 0; tt < m->n_treated && k < np; tt++) {
+        size_t i = m->treated[tt];
+        if (m->subclass[i] <= 0) continue;
+        snprintf(lab[k].text, sizeof lab[k].text, "%zu", i + 1);
+        lab[k].old = m->subclass[i];
+        k++;
+    }
+    qsort(lab, k, sizeof *lab, cmp_label);
+    for (size_t r = 0; r < k; r++)
+        if (lab[r].old >= 1 && (size_t)lab[r].old <= np) newid[lab[r].old] = (long)r + 1;
+    for (size_t i = 0; i < m->n; i++) {
+        long old = m->subclass[i];
+        subclass[i] = old > 0 && (size_t)old <= np ? (double)newid[old] : NAN;
+    }
+    free(lab); free(newid);
+    return OBS_OK;
+}
+
+/* --matched-format pairs: MatchIt's get_matches() layout.  For each matched
+ * treated unit in data order (pair s = 1, 2, ...): its row with weight 1,
+ * then each of its k controls (in the order they were matched) with weight
+ * 1/k; a control used by several treated units appears once per pair, and
+ * twice in one pair when MatchIt 4.5.1 matched it twice (ratio > 1 with
+ * replacement).  Columns: the input columns, then id (the 1-based data row
+ * number; not added when --id names a column, which then identifies the
+ * units), subclass and weights. */
+static obs_status write_pairs(const char *path, const obs_table *t, const obs_frame *fr,
+                              const obs_match_result *m, int have_id, obs_error *err)
+{
+    if (!have_id && obs_table_find(t, "id") >= 0)
+        return obs_error_set(err, OBS_EUSAGE, "--matched-format pairs adds a column \"id\", which the data "
+                             "already has: name the identifying column with --id");
+    size_t K = (size_t)m->ratio, nout = 0;
+    for (size_t tt = 0; tt < m->n_treated; tt++) {
+        const long *row = m->mm + tt * K;
+        if (row[0] < 0) continue;
+        nout++;
+        for (size_t r = 0; r < K; r++) nout += row[r] >= 0;
+    }
+    size_t *units = malloc((nout ? nout : 1) * sizeof *units);
+    double *id = malloc((nout ? nout : 1) * sizeof *id);
+    double *sub = malloc((nout ? nout : 1) * sizeof *sub);
+    double *w = malloc((nout ? nout : 1) * sizeof *w);
+    obs_status rc = OBS_OK;
+    if (!units || !id || !sub || !w) { rc = obs_error_set(err, OBS_ENOMEM, "out of memory"); goto done; }
+    size_t o = 0, s = 0;
+    for (size_t tt = 0; tt < m->n_treated; tt++) {
+        const long *row = m->mm + tt * K;
+        if (row[0] < 0) continue;
+        size_t k = 0;
+        for (size_t r = 0; r < K; r++) k += row[r] >= 0;
+        s++;
+        units[o] = m->treated[tt]; sub[o] = (double)s; w[o] = 1; o++;
+        for (size_t r = 0; r < K; r++)
+            if (row[r] >= 0) { units[o] = (size_t)row[r]; sub[o] = (double)s; w[o] = 1.0 / (double)k; o++; }
+    }
+    for (size_t r = 0; r < nout; r++) id[r] = (double)fr->row[units[r]] + 1;
+    const char *names[] = {"id", "subclass", "weights"};
+    const double *vals[] = {id, sub, w};
+    rc = have_id ? ps_write_units_csv(path, t, fr, units, nout, names + 1, vals + 1, 2, err)
+                 : ps_write_units_csv(path, t, fr, units, nout, names, vals, 3, err);
+done:
+    free(units); free(id); free(sub); free(w);
+    return rc;
+}
+
 int cmd_match(int argc, char **argv)
 {
     static const cli_option opts[] = {
@@ -125,7 +234,8 @@ int cmd_match(int argc, char **argv)
         {"--discard", 1, "none|both|treated|control: common support (none)"},
         {"--nearest-rule", 1, "matchit|exact: compare differences as MatchIt 4.5.1 (default) or exactly"},
         {"--id", 1, "column identifying rows in the pairs (default: row number)"},
-        {"--matched", 1, "write the kept rows + subclass + weights as CSV"},
+        {"--matched", 1, "write the matched set as CSV (see --matched-format)"},
+        {"--matched-format", 1, "rows|pairs: as match.data() (rows) or get_matches() (pairs)"},
         {"--love-plot", 1, "write a love plot (SVG) of the balance"},
         {NULL, 0, NULL}};
     cli_args a;
@@ -188,6 +298,17 @@ int cmd_match(int argc, char **argv)
     else if (strcmp(rule, "exact") == 0) mo.rule = OBS_MATCH_RULE_EXACT;
     else {
         obs_error_set(&err, OBS_EUSAGE, "--nearest-rule must be matchit or exact, got \"%s\"", rule);
+        return cli_fail(&err);
+    }
+    const char *mformat = cli_get(&a, "--matched-format") ? cli_get(&a, "--matched-format") : "rows";
+    int pairs_format = 0;
+    if (strcmp(mformat, "pairs") == 0) pairs_format = 1;
+    else if (strcmp(mformat, "rows") != 0) {
+        obs_error_set(&err, OBS_EUSAGE, "--matched-format must be rows or pairs, got \"%s\"", mformat);
+        return cli_fail(&err);
+    }
+    if (cli_has(&a, "--matched-format") && !cli_has(&a, "--matched")) {
+        obs_error_set(&err, OBS_EUSAGE, "--matched-format needs --matched PATH");
         return cli_fail(&err);
     }
     if (optimal && (mo.replace || cli_has(&a, "--caliper"))) {
@@ -262,17 +383,25 @@ int cmd_match(int argc, char **argv)
         goto done;
     }
     if (cli_get(&a, "--matched")) {
-        size_t nkeep = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (m->weights[i] > 0) keep[nkeep++] = i;
-            subclass[i] = m->subclass && m->subclass[i] > 0 ? (double)m->subclass[i] : NAN;
+        obs_status wrc;
+        if (pairs_format) {
+            wrc = write_pairs(cli_get(&a, "--matched"), t, fr, m, idcol >= 0, &err);
+        } else {
+            size_t nkeep = 0;
+            for (size_t i = 0; i < n; i++)
+                if (m->weights[i] > 0) keep[nkeep++] = i;
+            if (!m->subclass) {
+                for (size_t i = 0; i < n; i++) subclass[i] = NAN;
+                wrc = OBS_OK;
+            } else {
+                wrc = optimal ? data_order_labels(m, subclass, &err) : matchit_labels(m, subclass, &err);
+            }
+            const char *names[] = {"subclass", "weights"};
+            const double *vals[] = {subclass, m->weights};
+            if (wrc == OBS_OK)
+                wrc = ps_write_rows_csv(cli_get(&a, "--matched"), t, fr, keep, nkeep, names, vals, 2, &err);
         }
-        const char *names[] = {"subclass", "weights"};
-        const double *vals[] = {subclass, m->weights};
-        if (ps_write_rows_csv(cli_get(&a, "--matched"), t, fr, keep, nkeep, names, vals, 2, &err)) {
-            code = cli_fail(&err);
-            goto done;
-        }
+        if (wrc) { code = cli_fail(&err); goto done; }
     }
 
     cli_output o;

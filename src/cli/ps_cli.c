@@ -166,9 +166,12 @@ static void csv_number(FILE *fp, double v)
     fputs(buf, fp);
 }
 
-obs_status ps_write_rows_csv(const char *path, const obs_table *t, const obs_frame *fr,
+/* Shared by the two writers: extra values are indexed by frame row
+ * (by_output_row 0) or by output row (1). */
+static obs_status write_rows(const char *path, const obs_table *t, const obs_frame *fr,
                              const size_t *keep, size_t nkeep, const char *const *names,
-                             const double *const *values, size_t nextra, obs_error *err)
+                             const double *const *values, size_t nextra, int by_output_row,
+                             obs_error *err)
 {
     FILE *fp = fopen(path, "wb");
     if (!fp) return obs_error_set(err, OBS_EIO, "%s: cannot open for writing", path);
@@ -187,11 +190,28 @@ obs_status ps_write_rows_csv(const char *path, const obs_table *t, const obs_fra
             if (col->type == OBS_COL_NUMERIC) csv_number(fp, col->num[row]);
             else csv_field(fp, col->levels[col->codes[row]]);
         }
-        for (size_t k = 0; k < nextra; k++) { fputc(',', fp); csv_number(fp, values[k][i]); }
+        for (size_t k = 0; k < nextra; k++) {
+            fputc(',', fp);
+            csv_number(fp, values[k][by_output_row ? r : i]);
+        }
         fputc('\n', fp);
     }
     if (fclose(fp) != 0) return obs_error_set(err, OBS_EIO, "%s: write failed", path);
     return OBS_OK;
+}
+
+obs_status ps_write_rows_csv(const char *path, const obs_table *t, const obs_frame *fr,
+                             const size_t *keep, size_t nkeep, const char *const *names,
+                             const double *const *values, size_t nextra, obs_error *err)
+{
+    return write_rows(path, t, fr, keep, nkeep, names, values, nextra, 0, err);
+}
+
+obs_status ps_write_units_csv(const char *path, const obs_table *t, const obs_frame *fr,
+                              const size_t *units, size_t nout, const char *const *names,
+                              const double *const *values, size_t nextra, obs_error *err)
+{
+    return write_rows(path, t, fr, units, nout, names, values, nextra, 1, err);
 }
 
 void ps_json_id(obs_json *j, const obs_table *t, const obs_frame *fr, long idcol, size_t i)

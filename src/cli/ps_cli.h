@@ -45,6 +45,13 @@ obs_status ps_write_rows_csv(const char *path, const obs_table *t, const obs_fra
                              const size_t *keep, size_t nkeep, const char *const *names,
                              const double *const *values, size_t nextra, obs_error *err);
 
+/* As ps_write_rows_csv, but a frame row may repeat (units[r], r < nout) and
+ * the extra columns are indexed by output row: values[k][r].  Used for
+ * MatchIt's get_matches() layout, one row per (pair, unit). */
+obs_status ps_write_units_csv(const char *path, const obs_table *t, const obs_frame *fr,
+                              const size_t *units, size_t nout, const char *const *names,
+                              const double *const *values, size_t nextra, obs_error *err);
+
 /* Identifier of frame row i: the --id column's value (number or string) or
  * the 1-based data row number, written as a JSON value / into buf. */
 void ps_json_id(obs_json *j, const obs_table *t, const obs_frame *fr, long idcol, size_t i);

@@ -1,0 +1,1 @@
+cox --data @TESTS@/golden/data/matched_lung_1to1.csv --formula "Surv(time, status) ~ female + cluster(subclass)" --weights weights --format json

@@ -1,0 +1,1 @@
+cox --data @TESTS@/golden/data/matched_lung_2to1_replace.csv --formula "Surv(time, status) ~ female" --weights weights --robust --format json

@@ -1,0 +1,1 @@
+km --data @TESTS@/golden/data/matched_lalonde_caliper.csv --formula "Surv(time, status) ~ treat" --weights weights --format json

@@ -1,0 +1,1 @@
+logrank --data @TESTS@/golden/data/matched_lung_1to1.csv --formula "Surv(time, status) ~ female + strata(subclass)" --format json

@@ -1,0 +1,1 @@
+km --data @TESTS@/golden/data/matched_lung_2to1.csv --formula "Surv(time, status) ~ female" --weights weights --format json
