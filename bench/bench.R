@@ -1,5 +1,6 @@
 # bench.R FILE KIND — time R on the benchmark data, print "name seconds" lines.
 # KIND: surv (fread, survfit, survdiff, coxph, glm) or match (matchit).
+# Each fit is timed alone (data already in memory), elapsed seconds.
 suppressPackageStartupMessages({library(survival); library(data.table)})
 args <- commandArgs(TRUE)
 file <- args[1]; kind <- args[2]
@@ -14,7 +15,7 @@ if (kind == "surv") {
   t("km", survfit(Surv(time, status) ~ trt, data = d))
   t("logrank", survdiff(Surv(time, status) ~ trt, data = d))
   f <- as.formula(paste("Surv(time, status) ~ trt +", paste(xs, collapse = " + ")))
-  t("cox", coxph(f, data = d))
+  t("cox", coxph(f, data = d, ties = "efron"))
   g <- as.formula(paste("trt ~", paste(xs, collapse = " + ")))
   t("logit", glm(g, family = binomial, data = d))
 } else if (kind == "match") {

@@ -1,10 +1,10 @@
 /*
  * gen_surv.c — reproducible synthetic survival data for the benchmarks.
  *
- * usage: gen_surv NROWS [SEED] > file.csv
+ * usage: gen_surv NROWS [SEED [TRT_INTERCEPT]] > file.csv
  *
  * Columns: id, time, status, trt, x1..x10.  x_j ~ N(0,1) (Box-Muller on a
- * 64-bit LCG), trt ~ Bernoulli(logistic(0.4 x1 - 0.3 x2 + 0.2 x3 - 1)) so
+ * 64-bit LCG), trt ~ Bernoulli(logistic(0.4 x1 - 0.3 x2 + 0.2 x3 + c0)), c0 = -1 by default, so
  * that a propensity model has signal; the event time is exponential with
  * log hazard 0.5 trt + sum_j b_j x_j (b_j = 0.3, -0.2, 0.1, 0, ...), the
  * censoring time exponential with the same mean plus administrative
@@ -32,6 +32,7 @@ int main(int argc, char **argv)
 {
     long n = argc > 1 ? atol(argv[1]) : 100000;
     state = argc > 2 ? strtoull(argv[2], NULL, 10) : 2011;
+    double c0 = argc > 3 ? atof(argv[3]) : -1.0;   /* -1: 28% treated; -0.9: 30% */
     static char buf[1 << 16];
     setvbuf(stdout, buf, _IOFBF, sizeof buf);
     static const double b[10] = {0.3, -0.2, 0.1, 0.05, -0.05, 0, 0.2, -0.1, 0, 0.15};
@@ -39,7 +40,7 @@ int main(int argc, char **argv)
     for (long i = 1; i <= n; i++) {
         double x[10], lp = 0;
         for (int j = 0; j < 10; j++) x[j] = normal();
-        double pt = 1 / (1 + exp(-(0.4 * x[0] - 0.3 * x[1] + 0.2 * x[2] - 1)));
+        double pt = 1 / (1 + exp(-(0.4 * x[0] - 0.3 * x[1] + 0.2 * x[2] + c0)));
         int trt = uniform() < pt;
         lp = 0.5 * trt;
         for (int j = 0; j < 10; j++) lp += b[j] * x[j];

@@ -31,27 +31,34 @@
 #include "cox_internal.h"
 
 
-/* Fenwick tree over ranks 1..m (tree[0] unused) plus per-rank values. */
-static void fw_add(double *tree, double *point, size_t m, size_t r, double v)
+/* Two Fenwick trees over ranks 1..m — R (weights of the rows at risk) and
+ * D (weights of the events seen) — interleaved so that a rank's nodes of
+ * both trees share a cache line, plus the per-rank point values.
+ * node[2i] is R's node i, node[2i+1] D's; point likewise. */
+static void fw_add(double *node, double *point, size_t m, size_t r, int tree, double v)
 {
-    point[r] += v;
-    for (size_t i = r; i <= m; i += i & (~i + 1)) tree[i] += v;
+    point[2 * r + tree] += v;
+    for (size_t i = r; i <= m; i += i & (~i + 1)) node[2 * i + tree] += v;
 }
-static double fw_prefix(const double *tree, size_t r)   /* sum of ranks 1..r */
+static double fw_prefix(const double *node, size_t r, int tree)   /* sum of ranks 1..r */
 {
     double s = 0.0;
-    for (size_t i = r; i > 0; i -= i & (~i + 1)) s += tree[i];
+    for (size_t i = r; i > 0; i -= i & (~i + 1)) s += node[2 * i + tree];
     return s;
 }
 
 /* less / equal / greater than rank r, given the running total */
-static void fw_query(const double *tree, const double *point, double total, size_t r, double out[3])
+static void fw_query(const double *node, const double *point, double total, size_t r, int tree,
+                     double out[3])
 {
-    double below = fw_prefix(tree, r - 1);
+    double below = fw_prefix(node, r - 1, tree);
     out[0] = below;
-    out[1] = point[r];
-    out[2] = total - below - point[r];
+    out[1] = point[2 * r + tree];
+    out[2] = total - below - point[2 * r + tree];
 }
+
+#define TREE_R 0
+#define TREE_D 1
 
 /* Contract: w ready (sorted order); lp_sorted (n) the linear predictor in
  * sorted order.  Fills m->concordance, m->concordance_se, m->conc_counts,
@@ -64,15 +71,14 @@ obs_status cox_concordance(const cox_work *w, const double *lp_sorted,
     uint64_t *key = malloc(n * sizeof *key);
     size_t *ord = malloc(n * sizeof *ord);
     size_t *rank = malloc(n * sizeof *rank);
-    double *rtree = calloc(n + 2, sizeof *rtree), *rpoint = calloc(n + 2, sizeof *rpoint);
-    double *dtree = calloc(n + 2, sizeof *dtree), *dpoint = calloc(n + 2, sizeof *dpoint);
+    double *node = calloc(2 * (n + 2), sizeof *node), *point = calloc(2 * (n + 2), sizeof *point);
     double *infl = calloc(3 * n + 1, sizeof *infl);   /* conc, disc, tie per row */
     double *snap = calloc(3 * n + 1, sizeof *snap);
     obs_status rc = OBS_OK;
     double count[5] = {0, 0, 0, 0, 0};
     size_t mr = 0;
 
-    if (!key || !ord || !rank || !rtree || !rpoint || !dtree || !dpoint || !infl || !snap) {
+    if (!key || !ord || !rank || !node || !point || !infl || !snap) {
         rc = obs_error_set(err, OBS_ENOMEM, "cox: out of memory (concordance)");
         goto done;
     }
@@ -92,16 +98,16 @@ obs_status cox_concordance(const cox_work *w, const double *lp_sorted,
         size_t ri = b;
         /* exit of row k: partner sums = D-tree now minus at entry */
 #define EXIT_ROW(k) do { \
-            fw_query(dtree, dpoint, dtot, rank[k], q); \
+            fw_query(node, point, dtot, rank[k], TREE_D, q); \
             infl[3 * (k)] += q[2] - snap[3 * (k) + 2]; \
             infl[3 * (k) + 1] += q[0] - snap[3 * (k)]; \
             infl[3 * (k) + 2] += q[1] - snap[3 * (k) + 1]; \
-            fw_add(rtree, rpoint, mr, rank[k], -w->wt[k]); rtot -= w->wt[k]; \
+            fw_add(node, point, mr, rank[k], TREE_R, -w->wt[k]); rtot -= w->wt[k]; \
         } while (0)
 #define ENTER_ROW(k) do { \
-            fw_query(dtree, dpoint, dtot, rank[k], q); \
+            fw_query(node, point, dtot, rank[k], TREE_D, q); \
             snap[3 * (k)] = q[0]; snap[3 * (k) + 1] = q[1]; snap[3 * (k) + 2] = q[2]; \
-            fw_add(rtree, rpoint, mr, rank[k], w->wt[k]); rtot += w->wt[k]; \
+            fw_add(node, point, mr, rank[k], TREE_R, w->wt[k]); rtot += w->wt[k]; \
         } while (0)
 
         for (size_t k = b; k < e;) {
@@ -122,7 +128,7 @@ obs_status cox_concordance(const cox_work *w, const double *lp_sorted,
                 double dw = 0.0;
                 for (size_t qq = k; qq < k2; qq++) {
                     if (!w->status[qq]) continue;
-                    fw_query(rtree, rpoint, rtot, rank[qq], q);
+                    fw_query(node, point, rtot, rank[qq], TREE_R, q);
                     infl[3 * qq] += q[0];
                     infl[3 * qq + 1] += q[2];
                     infl[3 * qq + 2] += q[1];
@@ -136,7 +142,7 @@ obs_status cox_concordance(const cox_work *w, const double *lp_sorted,
                     if (w->status[qq]) count[3] += w->wt[qq] * (dw - w->wt[qq]) / 2.0;
                 for (size_t qq = k; qq < k2; qq++) {
                     if (!w->status[qq]) continue;
-                    fw_add(dtree, dpoint, mr, rank[qq], w->wt[qq]);
+                    fw_add(node, point, mr, rank[qq], TREE_D, w->wt[qq]);
                     dtot += w->wt[qq];
                 }
                 for (size_t qq = k; qq < k2; qq++)
@@ -147,11 +153,31 @@ obs_status cox_concordance(const cox_work *w, const double *lp_sorted,
         /* stratum end: every row still at risk exits; clear the trees */
         if (w->counting) {
             for (; ri < e; ri++) EXIT_ROW(w->by_start[ri]);
+        } else if (8 * (e - b) >= mr) {
+            /* right-censored data, a large stratum: the D tree no longer
+             * changes, so its prefix sums by rank are one running sum
+             * (into the R tree's slots, no longer needed); then clear */
+            double run = 0.0;
+            for (size_t r = 1; r <= mr; r++) {
+                node[2 * r] = run;                 /* D weight of ranks < r */
+                run += point[2 * r + 1];
+            }
+            for (size_t k = b; k < e; k++) {
+                size_t r = rank[k];
+                double below = node[2 * r], at = point[2 * r + 1];
+                infl[3 * k] += (dtot - below - at) - snap[3 * k + 2];
+                infl[3 * k + 1] += below - snap[3 * k];
+                infl[3 * k + 2] += at - snap[3 * k + 1];
+            }
+            rtot = 0.0;
+            memset(node, 0, 2 * (mr + 1) * sizeof *node);
+            memset(point, 0, 2 * (mr + 1) * sizeof *point);
+            continue;
         } else {
             for (size_t k = b; k < e; k++) EXIT_ROW(k);
         }
         for (size_t k = b; k < e; k++)
-            if (w->status[k]) fw_add(dtree, dpoint, mr, rank[k], -w->wt[k]);
+            if (w->status[k]) fw_add(node, point, mr, rank[k], TREE_D, -w->wt[k]);
 #undef EXIT_ROW
 #undef ENTER_ROW
     }
@@ -185,7 +211,7 @@ obs_status cox_concordance(const cox_work *w, const double *lp_sorted,
         m->has_concordance = 1;
     }
 done:
-    free(key); free(ord); free(rank); free(rtree); free(rpoint); free(dtree); free(dpoint);
+    free(key); free(ord); free(rank); free(node); free(point);
     free(infl); free(snap);
     return rc;
 }

@@ -38,6 +38,7 @@
 #include "cox_internal.h"
 #include "obsurv/dist.h"
 #include "obsurv/linalg.h"
+#include "obsurv/parallel.h"
 
 void obs_cox_options_default(obs_cox_options *o)
 {
@@ -63,6 +64,172 @@ static inline void risk_update(double *restrict a, double *restrict cmat,
     }
 }
 
+/* ---- the right-censored route: no running S2 matrix ------------------
+ *
+ * Without start times, the information's S2 part sums over event times t
+ * of A0(t) S2(t) + A1(t) S2dead(t) (notation of cox_pass below), and S2(t)
+ * is a sum over the rows at risk; exchanging the sums,
+ *
+ *   sum_t [A0 S2 + A1 S2dead](t) = sum_i w_i r_i c_i x_i x_i',
+ *   c_i = sum_{event times t < t_i} A0(t) + (i dead ? A1(t_i) : A0(t_i) if t_i an event time),
+ *
+ * so one sequential pass keeps only S0 and S1 (O(p) per row), records A0,
+ * A1 per event time, and the O(p^2) work is one weighted cross-product
+ * sum_i v_i x_i x_i' over the rows — cut into two fixed halves whose
+ * partial sums are added in order, so the result is the same on one or two
+ * threads.  Taken when no risk-score rescaling can occur (|eta| <= 200:
+ * then cox_pass's running centre stays 0), so the log-likelihood and the
+ * score are bit for bit those of the general route; the information
+ * differs by rounding only. */
+
+typedef struct {
+    const cox_work *w;
+    const double *beta;
+    size_t lo, hi;
+    double maxabs;          /* out: max |eta| over [lo, hi) */
+    double *part;           /* cross-product: p*p lower triangle out */
+    int phase;              /* 0: eta and risk weights, 1: cross-product */
+} fast_chunk;
+
+static void fast_chunk_run(void *arg)
+{
+    fast_chunk *c = arg;
+    const cox_work *w = c->w;
+    const size_t p = w->p;
+    if (c->phase == 0) {
+        double mx = 0.0;
+        for (size_t k = c->lo; k < c->hi; k++) {
+            const double *xk = w->x + k * p;
+            double e = w->off[k];
+            for (size_t j = 0; j < p; j++) e += c->beta[j] * xk[j];
+            w->eta[k] = e;
+            if (fabs(e) > mx || e != e) mx = (e != e) ? INFINITY : fabs(e);
+        }
+        c->maxabs = mx;
+        if (mx <= 200)
+            for (size_t k = c->lo; k < c->hi; k++) w->rw[k] = w->wt[k] * exp(w->eta[k] - 0.0);
+        return;
+    }
+    double *cm = c->part;
+    memset(cm, 0, p * p * sizeof *cm);
+    for (size_t k = c->lo; k < c->hi; k++) {
+        const double v = w->rw[k];
+        if (v == 0.0) continue;
+        const double *xk = w->x + k * p;
+        for (size_t i = 0; i < p; i++) {
+            const double t = v * xk[i];
+            double *col = cm + i;          /* cm[j * p + i], j <= i */
+            for (size_t j = 0; j <= i; j++) col[j * p] += t * xk[j];
+        }
+    }
+}
+
+/* Returns 0 and the pass results when the route applies, 1 otherwise (the
+ * caller then runs the general pass; eta has been overwritten, rw not). */
+static int cox_pass_fast(cox_work *w, const double *beta, double *u, double *imat, double *loglik_out)
+{
+    const size_t p = w->p, n = w->n;
+    const int efron = (w->ties == OBS_COX_EFRON);
+    double *a = w->a, *a2 = w->a2, *gc = w->gcoef;
+    double loglik = 0.0;
+    size_t lo[3];
+    obs_parallel_split(n, 2, lo);
+    int threads = n >= 20000 ? obs_parallel_threads() : 1;
+    fast_chunk ch[2] = {{w, beta, lo[0], lo[1], 0, w->cmat, 0}, {w, beta, lo[1], lo[2], 0, w->cmat2, 0}};
+    void *args[2] = {&ch[0], &ch[1]};
+    obs_parallel_run(fast_chunk_run, args, 2, threads);
+    if (!(ch[0].maxabs <= 200 && ch[1].maxabs <= 200)) return 1;
+
+    memset(u, 0, p * sizeof *u);
+    memset(imat, 0, p * p * sizeof *imat);
+    size_t g = 0;
+    for (size_t s = 0; s < w->nstrata; s++) {
+        const size_t b = w->sbeg[s], e = w->sbeg[s + 1];
+        const size_t g0 = g;
+        double denom = 0.0;
+        memset(a, 0, p * sizeof *a);
+        for (size_t k = b; k < e;) {
+            const double t = w->stop[k];
+            size_t k2 = k;
+            int anydeath = 0;
+            while (k2 < e && w->stop[k2] == t) { anydeath |= w->status[k2]; k2++; }
+            double denom2 = 0.0, deadwt = 0.0;
+            int ndead = 0;
+            if (anydeath) memset(a2, 0, p * sizeof *a2);
+            for (size_t q = k; q < k2; q++) {
+                if (w->skip[q]) continue;
+                const double *xq = w->x + q * p;
+                const double rw = w->rw[q];
+                if (w->status[q]) {
+                    ndead++;
+                    deadwt += w->wt[q];
+                    denom2 += rw;
+                    loglik += w->wt[q] * w->eta[q];
+                    for (size_t i = 0; i < p; i++) u[i] += w->wt[q] * xq[i];
+                    for (size_t i = 0; i < p; i++) a2[i] += rw * xq[i];
+                } else {
+                    denom += rw;
+                    for (size_t i = 0; i < p; i++) a[i] += rw * xq[i];
+                }
+            }
+            if (anydeath) {
+                double A0 = 0, A1 = 0, B0 = 0, B1 = 0, B2 = 0;
+                if (ndead > 0) {
+                    int nterm = (efron && ndead > 1) ? ndead : 1;
+                    double meanwt = deadwt / nterm;
+                    for (int m = 0; m < nterm; m++) {
+                        double f = (double)(m + 1) / nterm;
+                        double D = denom + f * denom2;
+                        loglik -= meanwt * (log(D) + 0.0);
+                        A0 += meanwt / D;
+                        A1 += meanwt * f / D;
+                        B0 += meanwt / (D * D);
+                        B1 += meanwt * f / (D * D);
+                        B2 += meanwt * f * f / (D * D);
+                    }
+                    for (size_t i = 0; i < p; i++) {
+                        u[i] -= A0 * a[i] + A1 * a2[i];
+                        for (size_t j = 0; j <= i; j++)
+                            imat[j * p + i] -= B0 * a[i] * a[j] + B1 * (a[i] * a2[j] + a2[i] * a[j])
+                                + B2 * a2[i] * a2[j];
+                    }
+                    denom += denom2;
+                    for (size_t i = 0; i < p; i++) a[i] += a2[i];
+                }
+                gc[2 * g] = A0;
+                gc[2 * g + 1] = A1;
+                g++;
+            }
+            k = k2;
+        }
+        /* cross-product weights v = r c, walking up from the earliest time */
+        double C = 0.0;
+        size_t gg = g;
+        for (size_t k = e; k > b;) {
+            const double t = w->stop[k - 1];
+            size_t k1 = k;
+            int anydeath = 0;
+            while (k1 > b && w->stop[k1 - 1] == t) { anydeath |= w->status[k1 - 1]; k1--; }
+            double A0 = 0.0, A1 = 0.0;
+            if (anydeath) { gg--; A0 = gc[2 * gg]; A1 = gc[2 * gg + 1]; }
+            for (size_t q = k1; q < k; q++)
+                w->rw[q] = w->skip[q] ? 0.0 : w->rw[q] * (C + (w->status[q] ? A1 : A0));
+            C += A0;
+            k = k1;
+        }
+        (void)g0;
+    }
+    ch[0].phase = ch[1].phase = 1;
+    obs_parallel_run(fast_chunk_run, args, 2, threads);
+    for (size_t c = 0; c < 2; c++)
+        for (size_t i = 0; i < p; i++)
+            for (size_t j = 0; j <= i; j++) imat[j * p + i] += ch[c].part[j * p + i];
+    for (size_t j = 0; j < p; j++)
+        for (size_t i = j + 1; i < p; i++) imat[i * p + j] = imat[j * p + i];
+    *loglik_out = loglik;
+    return 0;
+}
+
 /* Contract: w built by cox_work_init (ties Breslow or Efron); beta: p
  * (scaled coordinates).  Output: return value the log partial likelihood;
  * u (p) the score; imat (p*p column-major, full symmetric) the information.
@@ -73,6 +240,8 @@ double cox_pass(cox_work *w, const double *beta, double *u, double *imat)
     const int efron = (w->ties == OBS_COX_EFRON);
     double *a = w->a, *a2 = w->a2, *cmat = w->cmat, *cmat2 = w->cmat2;
     double loglik = 0.0;
+
+    if (!w->counting && w->rw && cox_pass_fast(w, beta, u, imat, &loglik) == 0) return loglik;
 
     for (size_t k = 0; k < w->n; k++) {
         const double *xk = w->x + k * p;

@@ -33,6 +33,9 @@ typedef struct {
     double *eta;            /* n scratch: linear predictor in sorted order */
     double *a, *a2;         /* p scratch */
     double *cmat, *cmat2;   /* p*p scratch */
+    double *rw;             /* n scratch (right-censored fast pass: risk weights) */
+    double *gcoef;          /* 2 * ngroups scratch: Efron A0, A1 per event time */
+    size_t ngroups;         /* distinct (stratum, event time) pairs */
 } cox_work;
 
 /* Sorting (cox_sort.c): an order-preserving key for a double, and a stable

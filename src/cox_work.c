@@ -38,7 +38,7 @@ void cox_work_free(cox_work *w)
     free(w->sbeg); free(w->row); free(w->x); free(w->stop); free(w->start);
     free(w->status); free(w->wt); free(w->off); free(w->skip); free(w->by_start);
     free(w->mean); free(w->scale); free(w->eta); free(w->a); free(w->a2);
-    free(w->cmat); free(w->cmat2);
+    free(w->cmat); free(w->cmat2); free(w->rw); free(w->gcoef);
     memset(w, 0, sizeof *w);
 }
 
@@ -123,16 +123,21 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
         w->sbeg[w->nstrata] = n;
     }
 
-    double sumw = 0.0;
-    for (size_t k = 0; k < n; k++) {
-        size_t i = w->row[k];
+    /* key becomes the inverse permutation: pos[i] = sorted position of
+     * row i, so that the gathers below read the inputs sequentially and
+     * write one sorted row at a time (a scatter) */
+    uint64_t *pos = key;
+    for (size_t k = 0; k < n; k++) pos[w->row[k]] = k;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = pos[i];
         w->stop[k] = d->stop[i];
         w->status[k] = d->status[i];
         w->wt[k] = d->weights ? d->weights[i] : 1.0;
         w->off[k] = d->offset ? d->offset[i] : 0.0;
         if (w->counting) w->start[k] = d->start[i];
-        sumw += w->wt[k];
     }
+    double sumw = 0.0;
+    for (size_t k = 0; k < n; k++) sumw += w->wt[k];
     if (!(sumw > 0)) {
         rc = obs_error_set(err, OBS_EFIT, "cox: the case weights sum to zero");
         goto done;
@@ -154,9 +159,8 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
         w->mean[j] = m;
         w->scale[j] = (zero_one || !(mad > 0)) ? 1.0 : sumw / mad;
     }
-    for (size_t k = 0; k < n; k++) {
-        size_t i = w->row[k];
-        double *xk = w->x + k * p;
+    for (size_t i = 0; i < n; i++) {
+        double *xk = w->x + pos[i] * p;
         for (size_t j = 0; j < p; j++) xk[j] = (d->x[j * n + i] - w->mean[j]) * w->scale[j];
     }
 
@@ -191,6 +195,23 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
                 if (!(lo < m && w->eta[lo] > w->start[k])) w->skip[k] = 1;
             }
         }
+    }
+
+    if (!w->counting) {
+        /* scratch for cox_pass's right-censored route */
+        size_t g = 0;
+        for (size_t s = 0; s < w->nstrata; s++)
+            for (size_t k = w->sbeg[s]; k < w->sbeg[s + 1];) {
+                size_t k2 = k;
+                int dead = 0;
+                while (k2 < w->sbeg[s + 1] && w->stop[k2] == w->stop[k]) dead |= w->status[k2++];
+                g += dead;
+                k = k2;
+            }
+        w->ngroups = g;
+        w->rw = malloc((n + 1) * sizeof *w->rw);
+        w->gcoef = malloc((2 * g + 2) * sizeof *w->gcoef);
+        if (!w->rw || !w->gcoef) { rc = obs_error_set(err, OBS_ENOMEM, "cox: out of memory"); goto done; }
     }
 
 #undef STRATUM

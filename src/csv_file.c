@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "obsurv/csv.h"
+#include "obsurv/csv_opts.h"
 
 /* Read all of fd into a malloc'd buffer (pipes, standard input). */
 static obs_status slurp(int fd, const char *name, char **buf, size_t *len, obs_error *err)
@@ -52,6 +53,13 @@ static obs_status slurp(int fd, const char *name, char **buf, size_t *len, obs_e
 
 obs_status obs_csv_read(const char *path, obs_table **out, obs_error *err)
 {
+    obs_csv_options o = {NULL, 0, NULL, NULL};   /* all columns, threads auto */
+    return obs_csv_read_opts(path, &o, out, err);
+}
+
+obs_status obs_csv_read_opts(const char *path, const obs_csv_options *o,
+                             obs_table **out, obs_error *err)
+{
     int is_stdin = path && strcmp(path, "-") == 0;
     const char *name = is_stdin ? "<stdin>" : path;
     int fd;
@@ -73,7 +81,7 @@ obs_status obs_csv_read(const char *path, obs_table **out, obs_error *err)
         if (map != MAP_FAILED) {
             if (!is_stdin) close(fd);
             madvise(map, len, MADV_SEQUENTIAL);
-            st = obs_csv_read_buffer(map, len, name, out, err);
+            st = obs_csv_read_buffer_opts(map, len, name, o, out, err);
             munmap(map, len);
             return st;
         }
@@ -87,7 +95,7 @@ obs_status obs_csv_read(const char *path, obs_table **out, obs_error *err)
     st = slurp(fd, name, &buf, &len, err);
     if (!is_stdin) close(fd);
     if (st) return st;
-    st = obs_csv_read_buffer(buf, len, name, out, err);
+    st = obs_csv_read_buffer_opts(buf, len, name, o, out, err);
     free(buf);
     return st;
 }

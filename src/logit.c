@@ -26,6 +26,9 @@
 #include <string.h>
 #include "obsurv/logit.h"
 #include "obsurv/dist.h"
+#include "obsurv/linalg.h"
+#include "obsurv/parallel.h"
+#include "cox_internal.h"
 
 #define LOGIT_THRESH 30.0
 #define QR_TOL 1e-11
@@ -43,8 +46,8 @@ static double mu_eta(double eta)
 {
     if (eta > LOGIT_THRESH || eta < -LOGIT_THRESH)
         return DBL_EPSILON;
-    double opexp = 1.0 + exp(eta);
-    return exp(eta) / (opexp * opexp);
+    double ex = exp(eta), opexp = 1.0 + ex;
+    return ex / (opexp * opexp);
 }
 
 /* Unit deviance contribution 2 w (y log(y/mu) + (1-y) log((1-y)/(1-mu))). */
@@ -66,20 +69,22 @@ static double log_dbinom(double k, double size, double prob)
 
 typedef struct { double s, y; } score_pair;
 
-static int cmp_score(const void *a, const void *b)
-{
-    double x = ((const score_pair *)a)->s, y = ((const score_pair *)b)->s;
-    return (x > y) - (x < y);
-}
-
+/* obs_auc sorts the scores by the radix sort of cox_sort.c (same order as a
+ * comparison sort: ties are grouped by value below, so the order inside a
+ * group does not matter). */
 double obs_auc(const double *s, const double *y, const unsigned char *mask, size_t n)
 {
     size_t m = 0;
     score_pair *sp = malloc((n ? n : 1) * sizeof *sp);
-    if (!sp) return NAN;
+    uint64_t *key = malloc((n ? n : 1) * sizeof *key);
+    size_t *idx = malloc((n ? n : 1) * sizeof *idx);
+    if (!sp || !key || !idx) { free(sp); free(key); free(idx); return NAN; }
     for (size_t i = 0; i < n; i++)
-        if (!mask || mask[i]) { sp[m].s = s[i]; sp[m].y = y[i]; m++; }
-    qsort(sp, m, sizeof *sp, cmp_score);
+        if (!mask || mask[i]) { key[m] = cox_double_key(s[i]); idx[m] = i; m++; }
+    if (cox_radix_sort(key, idx, m)) { free(sp); free(key); free(idx); return NAN; }
+    for (size_t k = 0; k < m; k++) { sp[k].s = s[idx[k]]; sp[k].y = y[idx[k]]; }
+    free(key);
+    free(idx);
     double n1 = 0, n0 = 0, rank_sum = 0;
     for (size_t i = 0; i < m;) {
         size_t j = i;
@@ -149,6 +154,80 @@ static size_t wls_qr(double *a, double *qty, size_t n, size_t p, double *vtv,
         b[cols[m]] = s / rdiag[m];
     }
     return rank;
+}
+
+/*
+ * The fast route for all but the last IRLS step: the normal equations
+ * X'WX b = X'Wz accumulated in one pass over the rows and solved by an
+ * equilibrated Cholesky factorisation.  The rows are cut into two fixed
+ * halves whose partial sums are added in order (same bits on one or two
+ * threads).  The last step is always redone by the QR of wls_qr at the same
+ * weights: the Newton map has zero derivative at the solution, so the
+ * rounding of the earlier Cholesky steps (a relative error of about
+ * cond(X'WX) * eps) changes the final coefficients only in its square.
+ */
+typedef struct {
+    const double *x, *wt, *wz;   /* X (n x p column-major), W, W z */
+    size_t n, p, lo, hi;
+    double *xtwx, *xtwz;         /* out: p*p lower triangle, p */
+} normal_chunk;
+
+static void normal_chunk_run(void *arg)
+{
+    normal_chunk *c = arg;
+    const size_t n = c->n, p = c->p;
+    double row[64];
+    memset(c->xtwx, 0, p * p * sizeof *c->xtwx);
+    memset(c->xtwz, 0, p * sizeof *c->xtwz);
+    for (size_t i = c->lo; i < c->hi; i++) {
+        const double wi = c->wt[i];
+        if (wi == 0.0) continue;
+        for (size_t j = 0; j < p; j++) row[j] = c->x[j * n + i];
+        for (size_t j = 0; j < p; j++) {
+            const double t = wi * row[j];
+            c->xtwz[j] += c->wz[i] * row[j];
+            for (size_t k = j; k < p; k++) c->xtwx[j * p + k] += t * row[k];
+        }
+    }
+}
+
+/* Solve the normal equations at weights wt and working values wz (= W z);
+ * scratch: 2 (p*p + p) + p*p + p doubles.  Returns 0 with b (p), or 1 when
+ * the equilibrated pivots show (near) aliasing: the caller takes the QR. */
+static int wls_normal(const double *x, const double *wt, const double *wz, size_t n, size_t p,
+                      double *scratch, int *aliased, double *b)
+{
+    if (p > 64) return 1;
+    double *part = scratch, *A = scratch + 2 * (p * p + p), *sc = A + p * p;
+    normal_chunk ch[2];
+    size_t lo[3];
+    obs_parallel_split(n, 2, lo);
+    for (int c = 0; c < 2; c++)
+        ch[c] = (normal_chunk){x, wt, wz, n, p, lo[c], lo[c + 1],
+                               part + c * (p * p + p), part + c * (p * p + p) + p * p};
+    void *args[2] = {&ch[0], &ch[1]};
+    obs_parallel_run(normal_chunk_run, args, 2, n >= 20000 ? obs_parallel_threads() : 1);
+    for (size_t j = 0; j < p; j++) {
+        b[j] = ch[0].xtwz[j] + ch[1].xtwz[j];
+        for (size_t k = j; k < p; k++) A[j * p + k] = ch[0].xtwx[j * p + k] + ch[1].xtwx[j * p + k];
+    }
+    for (size_t j = 0; j < p; j++) {
+        if (!(A[j * p + j] > 0) || !isfinite(A[j * p + j])) return 1;
+        sc[j] = 1.0 / sqrt(A[j * p + j]);
+    }
+    for (size_t j = 0; j < p; j++) {
+        b[j] *= sc[j];
+        for (size_t k = j; k < p; k++) A[j * p + k] *= sc[j] * sc[k];
+    }
+    int rank = obs_chol_decompose(A, p, 1e-7, aliased);
+    for (size_t j = 0; j < p; j++) aliased[j] = 0;
+    if (rank != (int)p) return 1;
+    obs_chol_solve(A, p, b);
+    for (size_t j = 0; j < p; j++) {
+        b[j] *= sc[j];
+        if (!isfinite(b[j])) return 1;
+    }
+    return 0;
 }
 
 void obs_logit_fit_free(obs_logit_fit **fit)
@@ -224,20 +303,64 @@ obs_status obs_logit_fit_irls(const double *x, size_t n, size_t p,
 
     size_t rank = 0;
     int iter = 0, conv = 0;
+    /* the normal-equations route (see wls_normal) while it is safe; the
+     * starting values are kept to start again by QR alone if needed */
+    int use_qr = (p > 64);
+    double *eta0 = malloc(n * sizeof *eta0), *mu0 = malloc(n * sizeof *mu0);
+    double *nscr = malloc((3 * p * p + 3 * p + 1) * sizeof *nscr);
+    if (!eta0 || !mu0 || !nscr) {
+        free(eta0); free(mu0); free(nscr);
+        rc = obs_error_set(err, OBS_ENOMEM, "out of memory");
+        goto done;
+    }
+    memcpy(eta0, eta, n * sizeof *eta);
+    memcpy(mu0, mu, n * sizeof *mu);
+    const double devstart = devold;
+restart:
     for (iter = 1; iter <= maxit; iter++) {
-        for (size_t i = 0; i < n; i++) {
-            double wi = w ? w[i] : 1.0;
-            double me = mu_eta(eta[i]);
-            double var = mu[i] * (1 - mu[i]);
-            double zi = eta[i] + (y[i] - mu[i]) / me;
-            double sw = wi > 0 ? sqrt(wi * me * me / var) : 0.0;
-            qty[i] = sw * zi;
-            for (size_t j = 0; j < p; j++) a[j * n + i] = sw * x[j * n + i];
+        int qr_step = use_qr;
+        if (!use_qr) {
+            /* W into a's first column, W z into qty; eta/mu of this step
+             * kept in a's second/third columns for the final QR redo */
+            double *wt = a, *keep_eta = a + n, *keep_mu = a + 2 * (p > 2 ? n : 0);
+            for (size_t i = 0; i < n; i++) {
+                double wi = w ? w[i] : 1.0;
+                double me = mu_eta(eta[i]);
+                double var = mu[i] * (1 - mu[i]);
+                double zi = eta[i] + (y[i] - mu[i]) / me;
+                double sw = wi > 0 ? sqrt(wi * me * me / var) : 0.0;
+                wt[i] = sw * sw;
+                qty[i] = sw * sw * zi;
+            }
+            if (p > 2) {
+                memcpy(keep_eta, eta, n * sizeof *eta);
+                memcpy(keep_mu, mu, n * sizeof *mu);
+            }
+            if (p <= 2 || wls_normal(x, wt, qty, n, p, nscr, f->aliased, b)) {
+                use_qr = 1;                        /* from the start, by QR only */
+                memcpy(eta, eta0, n * sizeof *eta);
+                memcpy(mu, mu0, n * sizeof *mu);
+                devold = devstart;
+                goto restart;
+            }
+            rank = p;
         }
-        rank = wls_qr(a, qty, n, p, vtv, rdiag, cols, f->aliased, b);
-        if (rank == 0) {
-            rc = obs_error_set(err, OBS_EFIT, "logistic regression: no estimable coefficient");
-            goto done;
+        if (qr_step) {
+            for (size_t i = 0; i < n; i++) {
+                double wi = w ? w[i] : 1.0;
+                double me = mu_eta(eta[i]);
+                double var = mu[i] * (1 - mu[i]);
+                double zi = eta[i] + (y[i] - mu[i]) / me;
+                double sw = wi > 0 ? sqrt(wi * me * me / var) : 0.0;
+                qty[i] = sw * zi;
+                for (size_t j = 0; j < p; j++) a[j * n + i] = sw * x[j * n + i];
+            }
+            rank = wls_qr(a, qty, n, p, vtv, rdiag, cols, f->aliased, b);
+            if (rank == 0) {
+                free(eta0); free(mu0); free(nscr);
+                rc = obs_error_set(err, OBS_EFIT, "logistic regression: no estimable coefficient");
+                goto done;
+            }
         }
         dev = 0;
         for (size_t i = 0; i < n; i++) {
@@ -247,9 +370,19 @@ obs_status obs_logit_fit_irls(const double *x, size_t n, size_t p,
             mu[i] = linkinv(e);
             dev += dev_resid(y[i], mu[i], w ? w[i] : 1.0);
         }
+        int done_now = fabs(dev - devold) / (fabs(dev) + 0.1) < epsilon || iter == maxit;
+        if (done_now && !qr_step) {
+            /* redo this step by QR at the same weights (R's arithmetic) */
+            memcpy(eta, a + n, n * sizeof *eta);
+            memcpy(mu, a + 2 * n, n * sizeof *mu);
+            use_qr = 1;
+            iter--;
+            continue;
+        }
         if (fabs(dev - devold) / (fabs(dev) + 0.1) < epsilon) { conv = 1; break; }
         devold = dev;
     }
+    free(eta0); free(mu0); free(nscr);
     if (iter > maxit) iter = maxit;
     f->iterations = iter;
     f->converged = conv;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include "obsurv/reader.h"
+#include "obsurv/csv_opts.h"
 #include "obsurv/csv.h"
 #include "read_builder.h"
 
@@ -94,6 +95,50 @@ done:
     return OBS_OK;
 }
 
+static int listed(const char *const *list, const char *name)
+{
+    for (; *list; list++)
+        if (strcmp(*list, name) == 0) return 1;
+    return 0;
+}
+
+/* Keep only the listed columns of t, in file order (others released). */
+static void keep_columns(obs_table *t, const char *const *columns)
+{
+    size_t m = 0;
+    for (size_t j = 0; j < t->ncol; j++) {
+        obs_column *c = &t->cols[j];
+        if (listed(columns, c->name)) {
+            if (m != j) t->cols[m] = *c;
+            m++;
+            continue;
+        }
+        free(c->name); free(c->label); free(c->num); free(c->codes); free(c->missing);
+        for (size_t l = 0; l < c->nlevels; l++) free(c->levels[l]);
+        free(c->levels);
+    }
+    for (size_t j = m; j < t->ncol; j++) memset(&t->cols[j], 0, sizeof t->cols[j]);
+    t->ncol = m;
+}
+
+/* CSV with the column selection, two threads and the progress hook. */
+static obs_status read_csv(const char *path, const obs_read_options *opt, obs_table **out,
+                           obs_error *err)
+{
+    obs_csv_options o = {opt ? opt->columns : NULL, 0, NULL, NULL};
+    obs_progress_global_fill(&o.progress, &o.progress_ctx);
+    return obs_csv_read_opts(path, &o, out, err);
+}
+
+static obs_status read_binary(const char *path, obs_format f, const obs_read_options *opt,
+                              obs_table **out, obs_error *err)
+{
+    obs_status rc = f == OBS_FORMAT_SQLITE ? obs_sqlite_read(path, opt, out, err)
+                                           : obs_readstat_read(path, f, out, err);
+    if (rc == OBS_OK && opt && opt->columns) keep_columns(*out, opt->columns);
+    return rc;
+}
+
 obs_status obs_read_table(const char *path, const obs_read_options *opt,
                           obs_table **out, obs_error *err)
 {
@@ -105,7 +150,7 @@ obs_status obs_read_table(const char *path, const obs_read_options *opt,
     if (strcmp(path, "-") == 0) {
         if (sql_opts)
             return obs_error_set(err, OBS_EUSAGE, "--table and --query need a SQLite database, not standard input");
-        return obs_csv_read(path, out, err);
+        return read_csv(path, opt, out, err);
     }
     FILE *fp = fopen(path, "rb");
     if (!fp) return obs_error_set(err, OBS_EIO, "%s: cannot open: %s", path, strerror(errno));
@@ -119,9 +164,5 @@ obs_status obs_read_table(const char *path, const obs_read_options *opt,
     if (sql_opts && f != OBS_FORMAT_SQLITE)
         return obs_error_set(err, OBS_EUSAGE, "%s: --table and --query need a SQLite database; this is a %s file",
                              path, obs_format_name(f));
-    switch (f) {
-    case OBS_FORMAT_CSV: return obs_csv_read(path, out, err);
-    case OBS_FORMAT_SQLITE: return obs_sqlite_read(path, opt, out, err);
-    default: return obs_readstat_read(path, f, out, err);
-    }
+    return f == OBS_FORMAT_CSV ? read_csv(path, opt, out, err) : read_binary(path, f, opt, out, err);
 }

@@ -523,7 +523,7 @@ obs_status obs_study_run(const obs_study_spec *s, obs_study_result **out, obs_er
     r->interaction_p = NAN;
     obs_warnings_init(&r->warnings);
     obs_table *raw = NULL;
-    obs_read_options ro = {s->table, s->query};
+    obs_read_options ro = {.table = s->table, .query = s->query};
     obs_status rc = obs_read_table(s->data, &ro, &raw, err);
     if (!rc && strcmp(s->data, "-")) {
         obs_error e;

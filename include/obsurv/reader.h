@@ -46,6 +46,11 @@
 typedef struct {
     const char *table;   /* SQLite: table name, or NULL */
     const char *query;   /* SQLite: SELECT statement, or NULL */
+    const char *const *columns;  /* NULL-terminated names to keep, or NULL for
+                                    all: CSV skips the others while parsing
+                                    (csv_opts.h); other formats drop them
+                                    after reading.  Names absent from the
+                                    file are ignored (the frame reports them). */
 } obs_read_options;
 
 typedef enum {

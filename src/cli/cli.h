@@ -55,6 +55,9 @@ typedef struct {
     int npositional;
     cli_format format;
     int exit_code;                       /* set when cli_parse returns non-zero */
+    int read_all_columns;                /* cli_load_frame: read every column, not
+                                            only the model's (set by commands that
+                                            write data rows back out) */
 } cli_args;
 
 /* Parse argv against opts (NULL-terminated).  Returns 0 to go on; non-zero

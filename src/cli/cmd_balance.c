@@ -56,6 +56,7 @@ int cmd_balance(int argc, char **argv)
     obs_warnings_init(&warn);
     int code = 0;
     size_t np = 0;
+    a.read_all_columns = 1;
     if (cli_load_frame(&a, &spec, &t, &f, &fr, &err)) { code = cli_fail(&err); goto done; }
     cli_add_dropped_warning(&warn, fr);
     treat = ps_treat_from_frame(fr);

@@ -258,7 +258,7 @@ static obs_status newdata_design(const obs_table *t, const obs_formula *f,
     obs_table *nd = NULL, *ct = NULL;
     obs_frame *fc = NULL;
     obs_status rc;
-    obs_read_options ro = {NULL, NULL};
+    obs_read_options ro = {.table = NULL, .query = NULL};
     int nstrata_cols = 0, nstrata_given = 0;
 
     memset(out, 0, sizeof *out);

@@ -336,6 +336,7 @@ int cmd_match(int argc, char **argv)
     obs_warnings_init(&warn);
     int code = 0;
     long idcol = -1;
+    a.read_all_columns = cli_has(&a, "--matched");   /* writes the input rows back out */
     if (cli_load_frame(&a, &spec, &t, &f, &fr, &err)) { code = cli_fail(&err); goto done; }
     if (id) idcol = obs_table_find(t, id);
     if (ps_fit(fr, &fit, &err)) { code = cli_fail(&err); goto done; }

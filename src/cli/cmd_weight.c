@@ -109,6 +109,7 @@ int cmd_weight(int argc, char **argv)
     obs_warnings warn;
     obs_warnings_init(&warn);
     int code = 0;
+    a.read_all_columns = cli_has(&a, "--weights-out") || cli_has(&a, "--out-data");
     if (cli_load_frame(&a, &spec, &t, &f, &fr, &err)) { code = cli_fail(&err); goto done; }
     if (ps_fit(fr, &fit, &err)) { code = cli_fail(&err); goto done; }
     cli_add_dropped_warning(&warn, fr);

@@ -13,8 +13,35 @@ obs_status cli_load_table(const cli_args *a, obs_table **t, obs_error *err)
     *t = NULL;
     const char *path = cli_require(a, "--data", err);
     if (!path) return err->status;
-    obs_read_options opt = {cli_get(a, "--table"), cli_get(a, "--query")};
+    obs_read_options opt = {.table = cli_get(a, "--table"), .query = cli_get(a, "--query")};
     return obs_read_table(path, &opt, t, err);
+}
+
+/* The columns a model frame reads: the formula's (response, terms,
+ * strata/cluster/offset), the weights and the spec's extra columns.  *out
+ * is a malloc'd NULL-terminated array of borrowed names. */
+static obs_status frame_columns(const obs_formula *f, const obs_frame_spec *spec,
+                                const char ***out, obs_error *err)
+{
+    size_t n = f->nresponse + 2, k = 0;
+    for (size_t i = 0; i < f->nterms; i++)
+        for (size_t v = 0; v < f->terms[i].nvars; v++) n += f->terms[i].vars[v].ncolumns;
+    for (size_t i = 0; i < f->nspecials; i++) n += f->specials[i].ncolumns;
+    for (size_t i = 0; spec->extra && spec->extra[i]; i++) n++;
+    const char **list = malloc(n * sizeof *list);
+    if (!list) return obs_error_set(err, OBS_ENOMEM, "out of memory");
+    for (size_t i = 0; i < f->nresponse; i++) list[k++] = f->response_columns[i];
+    for (size_t i = 0; i < f->nterms; i++)
+        for (size_t v = 0; v < f->terms[i].nvars; v++)
+            for (size_t c = 0; c < f->terms[i].vars[v].ncolumns; c++)
+                list[k++] = f->terms[i].vars[v].columns[c];
+    for (size_t i = 0; i < f->nspecials; i++)
+        for (size_t c = 0; c < f->specials[i].ncolumns; c++) list[k++] = f->specials[i].columns[c];
+    if (spec->weights) list[k++] = spec->weights;
+    for (size_t i = 0; spec->extra && spec->extra[i]; i++) list[k++] = spec->extra[i];
+    list[k] = NULL;
+    *out = list;
+    return OBS_OK;
 }
 
 obs_status cli_load_frame(const cli_args *a, const obs_frame_spec *spec,
@@ -27,7 +54,15 @@ obs_status cli_load_frame(const cli_args *a, const obs_frame_spec *spec,
     const char *text = cli_require(a, "--formula", err);
     if (!text) return err->status;
     obs_status rc = obs_formula_parse(text, f, err);   /* formula first: cheap */
-    if (rc == OBS_OK) rc = cli_load_table(a, t, err);
+    /* then only the columns the model uses are parsed */
+    const char **cols = NULL;
+    if (rc == OBS_OK && !a->read_all_columns) rc = frame_columns(*f, spec, &cols, err);
+    if (rc == OBS_OK) {
+        const char *path = cli_require(a, "--data", err);
+        obs_read_options opt = {.table = cli_get(a, "--table"), .query = cli_get(a, "--query"), .columns = cols};
+        rc = path ? obs_read_table(path, &opt, t, err) : err->status;
+    }
+    free(cols);
     if (rc == OBS_OK) rc = obs_frame_build(*t, *f, spec, fr, err);
     if (rc != OBS_OK) {
         obs_frame_free(fr);

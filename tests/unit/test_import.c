@@ -109,7 +109,7 @@ static void write_file(const char *path, const char *text)
 
 static long registry_count(const char *registry, const char *query)
 {
-    obs_read_options o = {NULL, query};
+    obs_read_options o = {.table = NULL, .query = query};
     obs_table *t = NULL;
     obs_error err;
     if (obs_read_table(registry, &o, &t, &err) != OBS_OK) return -1;
@@ -185,7 +185,7 @@ static void test_three_centers_round_trip(void **state)
     obs_import_result_free(&res);
 
     /* read it back: center is a factor, every other column equals ovarian x3 */
-    obs_read_options o = {"registry", NULL};
+    obs_read_options o = {.table = "registry", .query = NULL};
     obs_table *t = NULL, *ov = NULL;
     assert_int_equal(obs_read_table(registry, &o, &t, &err), OBS_OK);
     assert_int_equal(obs_csv_read(OBSURV_SHARED_DATA "/ovarian.csv", &ov, &err), OBS_OK);

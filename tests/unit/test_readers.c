@@ -194,33 +194,33 @@ static void test_sqlite_table_and_query(void **state)
     for (size_t d = 0; d < 4; d++) {
         char expect[1024], q[256];
         snprintf(expect, sizeof expect, FMT_DIR "%s.expect", DATASETS[d]);
-        obs_read_options o = {DATASETS[d], NULL};
+        obs_read_options o = {.table = DATASETS[d], .query = NULL};
         obs_table *t = read_path(FMT_DIR "shared.sqlite", &o);
         check_expect(t, expect);
         obs_table_free(&t);
         snprintf(q, sizeof q, "SELECT * FROM %s;  -- all of it", DATASETS[d]);
-        obs_read_options oq = {NULL, q};
+        obs_read_options oq = {.table = NULL, .query = q};
         t = read_path(FMT_DIR "shared.sqlite", &oq);
         check_expect(t, expect);
         obs_table_free(&t);
     }
     read_fails(FMT_DIR "shared.sqlite", NULL, OBS_EUSAGE, "lalonde, lung, ovarian, veteran");
-    obs_read_options o = {"nope", NULL};
+    obs_read_options o = {.table = "nope", .query = NULL};
     read_fails(FMT_DIR "shared.sqlite", &o, OBS_EUSAGE, "no table \"nope\" (tables: lalonde, lung");
-    obs_read_options w = {NULL, "DELETE FROM lung"};
+    obs_read_options w = {.table = NULL, .query = "DELETE FROM lung"};
     read_fails(FMT_DIR "shared.sqlite", &w, OBS_EUSAGE, "SELECT");
-    obs_read_options two = {NULL, "SELECT 1; DROP TABLE lung"};
+    obs_read_options two = {.table = NULL, .query = "SELECT 1; DROP TABLE lung"};
     read_fails(FMT_DIR "shared.sqlite", &two, OBS_EUSAGE, "single SELECT");
-    obs_read_options bad = {NULL, "SELECT nonsense FROM lung"};
+    obs_read_options bad = {.table = NULL, .query = "SELECT nonsense FROM lung"};
     read_fails(FMT_DIR "shared.sqlite", &bad, OBS_EUSAGE, "no such column");
-    obs_read_options both = {"lung", "SELECT 1"};
+    obs_read_options both = {.table = "lung", .query = "SELECT 1"};
     read_fails(FMT_DIR "shared.sqlite", &both, OBS_EUSAGE, "not both");
     /* a one-table database needs no --table */
     obs_table *t = read_path(FMT_DIR "lung.sqlite", NULL);
     assert_int_equal(t->nrow, 228);
     obs_table_free(&t);
     /* --table on a CSV file is a usage error */
-    obs_read_options lt = {"lung", NULL};
+    obs_read_options lt = {.table = "lung", .query = NULL};
     read_fails(OBSURV_SHARED_DATA "/lung.csv", &lt, OBS_EUSAGE, "need a SQLite database");
 }
 
@@ -350,7 +350,7 @@ static void test_sqlite_typing(void **state)
         "CREATE VIEW v AS SELECT b, d FROM t WHERE b > 20;"
         "CREATE TABLE blobs(x); INSERT INTO blobs VALUES (x'00ff');", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
-    obs_read_options o = {"t", NULL};
+    obs_read_options o = {.table = "t", .query = NULL};
     obs_table *t = read_path(path, &o);
     assert_int_equal(t->nrow, 5);
     /* a: 1 (int), 'b', 2.5, 1.0 (real), NULL -> factor of text forms
@@ -378,20 +378,20 @@ static void test_sqlite_typing(void **state)
     assert_int_equal(d->type, OBS_COL_NUMERIC);
     assert_true(d->num[3] == 1e20 && d->num[4] == -0.25);
     obs_table_free(&t);
-    obs_read_options ov = {"v", NULL};
+    obs_read_options ov = {.table = "v", .query = NULL};
     t = read_path(path, &ov);
     assert_int_equal(t->nrow, 3);
     assert_int_equal(t->ncol, 2);
     obs_table_free(&t);
-    obs_read_options oq = {NULL, "SELECT b, b FROM t"};
+    obs_read_options oq = {.table = NULL, .query = "SELECT b, b FROM t"};
     read_fails(path, &oq, OBS_EDATA, "duplicate column name \"b\"");
-    obs_read_options ob = {"blobs", NULL};
+    obs_read_options ob = {.table = "blobs", .query = NULL};
     read_fails(path, &ob, OBS_EDATA, "BLOB");
     read_fails(path, NULL, OBS_EUSAGE, "several tables (blobs, t)");
     /* query_only: even a writing statement that slips through must fail */
-    obs_read_options ow = {NULL, "INSERT INTO t VALUES (1,2,3,4) RETURNING a"};
+    obs_read_options ow = {.table = NULL, .query = "INSERT INTO t VALUES (1,2,3,4) RETURNING a"};
     read_fails(path, &ow, OBS_EUSAGE, "SELECT");
-    obs_read_options empty = {NULL, "SELECT * FROM t WHERE 0"};
+    obs_read_options empty = {.table = NULL, .query = "SELECT * FROM t WHERE 0"};
     t = read_path(path, &empty);
     assert_int_equal(t->nrow, 0);
     assert_int_equal(t->ncol, 4);
