@@ -51,6 +51,8 @@
 #include <string.h>
 #include "obsurv/csv.h"
 #include "obsurv/numparse.h"
+#include "obsurv/csv_opts.h"
+#include "obsurv/parallel.h"
 
 #define OBS_CSV_MAX_COLUMNS (1u << 20)
 #define INITIAL_ROWS_MAX ((size_t)1 << 20)
@@ -119,6 +121,11 @@ static obs_status read_field(reader *r, const char **pp, field *f, size_t fieldn
             char c = *p;
             if (c == ',' || c == '\n') break;
             if (c == '\r' && (p + 1 == end || p[1] == '\n')) break;
+            if (c == '\r')   /* R would end the line here; a silent misread otherwise */
+                return obs_error_set(r->err, OBS_EDATA,
+                                     "%s:%zu: carriage return without a line feed in field %zu "
+                                     "(classic Mac line ends? convert the file, e.g. tr '\\r' '\\n')",
+                                     r->source, r->line, fieldno);
             if (c == '\0')
                 return obs_error_set(r->err, OBS_EDATA, "%s:%zu: NUL byte in field %zu (binary file?)",
                                      r->source, r->line, fieldno);
@@ -432,17 +439,25 @@ done:
 
 /* ---------------------------------------------------------------- parse */
 
+/* Column modes in columns.is_factor. */
+#define COL_NUM 0         /* numeric so far */
+#define COL_FACTOR 1      /* text seen: a factor (pass 2) */
+#define COL_SKIP 2        /* not selected: fields only split */
+
 typedef struct {
     size_t k, nrow, cap;
-    double **num;         /* k arrays (NULL once a column is a factor) */
-    unsigned char *is_factor;
+    double **num;         /* k arrays (NULL once a column is a factor, or skipped) */
+    unsigned char *is_factor;  /* k modes COL_NUM / COL_FACTOR / COL_SKIP */
     size_t nfactor;
     size_t *rowoff;       /* byte offset of each row start */
     size_t *rowline;      /* line of each row start (becomes the table's line[]) */
+    int view;             /* 1: num/rowoff/rowline point into storage owned
+                             elsewhere (a thread's half): never grown or freed */
 } columns;
 
 static void columns_free(columns *c)
 {
+    if (c->view) { free(c->num); free(c->is_factor); memset(c, 0, sizeof *c); return; }
     if (c->num)
         for (size_t j = 0; j < c->k; j++) free(c->num[j]);
     free(c->num);
@@ -484,6 +499,8 @@ static obs_status pass_numbers(reader *r, const char *p, columns *c)
         if (*p == '\n') { p++; r->line++; continue; }                      /* blank line */
         if (*p == '\r' && (p + 1 == end || p[1] == '\n')) { p += (p + 1 == end) ? 1 : 2; r->line++; continue; }
         if (c->nrow == c->cap) {
+            if (c->view)
+                return obs_error_set(r->err, OBS_ENOMEM, "%s:%zu: row capacity", r->source, r->line);
             size_t want = c->cap ? 2 * c->cap : 1024;
             if (want < c->cap || grow_rows(c, want))
                 return obs_error_set(r->err, OBS_ENOMEM, "%s:%zu: out of memory after %zu rows",
@@ -493,7 +510,7 @@ static obs_status pass_numbers(reader *r, const char *p, columns *c)
         c->rowoff[i] = (size_t)(p - r->base);
         c->rowline[i] = row_line;
         for (size_t j = 0;; j++) {
-            if (!c->is_factor[j]) {
+            if (c->is_factor[j] == COL_NUM) {
                 double v;
                 const char *q = obs_scan_decimal(p, end, &v);
                 if (q && (q == end || *q == ',' || at_line_end(r, q))) {
@@ -504,10 +521,12 @@ static obs_status pass_numbers(reader *r, const char *p, columns *c)
                     if (field_is_missing(&f)) c->num[j][i] = NAN;
                     else if (!f.escaped && obs_parse_double(f.s, f.len, &v)) c->num[j][i] = v;
                     else { /* text: the column becomes a factor (pass 2) */
-                        c->is_factor[j] = 1;
+                        c->is_factor[j] = COL_FACTOR;
                         c->nfactor++;
-                        free(c->num[j]);
-                        c->num[j] = NULL;
+                        if (!c->view) {
+                            free(c->num[j]);
+                            c->num[j] = NULL;
+                        }
                     }
                 }
             } else if ((st = read_field(r, &p, &f, j + 1))) {
@@ -534,7 +553,7 @@ static obs_status pass_numbers(reader *r, const char *p, columns *c)
 }
 
 /* Pass 2: codes for the factor columns of table t from the row offsets. */
-static obs_status pass_factors(reader *r, columns *c, obs_table *t)
+static obs_status pass_factors(reader *r, columns *c, obs_table *t, const size_t *out_index)
 {
     size_t k = c->k, last = 0, n = c->nrow;
     interner *in = calloc(k, sizeof *in);
@@ -545,9 +564,9 @@ static obs_status pass_factors(reader *r, columns *c, obs_table *t)
 
     if (!in) goto nomem;
     for (size_t j = 0; j < k; j++) {
-        if (!c->is_factor[j]) continue;
+        if (c->is_factor[j] != COL_FACTOR) continue;
         last = j;
-        obs_column *col = &t->cols[j];
+        obs_column *col = &t->cols[out_index[j]];
         col->type = OBS_COL_FACTOR;
         col->codes = malloc((n ? n : 1) * sizeof *col->codes);
         col->missing = calloc(n ? n : 1, 1);
@@ -559,8 +578,8 @@ static obs_status pass_factors(reader *r, columns *c, obs_table *t)
         for (size_t j = 0; j <= last; j++) {
             size_t field_line = r->line;
             if ((st = read_field(r, &p, &f, j + 1))) goto done;
-            if (c->is_factor[j]) {
-                obs_column *col = &t->cols[j];
+            if (c->is_factor[j] == COL_FACTOR) {
+                obs_column *col = &t->cols[out_index[j]];
                 if (field_is_missing(&f)) {
                     col->codes[i] = -1;
                     col->missing[i] = 1;
@@ -583,7 +602,7 @@ static obs_status pass_factors(reader *r, columns *c, obs_table *t)
         }
     }
     for (size_t j = 0; j < k; j++)
-        if (c->is_factor[j] && finish_factor(&t->cols[j], &in[j], n)) goto nomem;
+        if (c->is_factor[j] == COL_FACTOR && finish_factor(&t->cols[out_index[j]], &in[j], n)) goto nomem;
     goto done;
 nomem:
     st = obs_error_set(r->err, OBS_ENOMEM, "%s: out of memory building factor columns", r->source);
@@ -595,8 +614,159 @@ done:
     return st;
 }
 
+/* ------------------------------------------------------- two halves */
+
+typedef struct {
+    reader r;
+    columns c;
+    const char *p;        /* first byte of the half */
+    size_t newlines;      /* '\n' in the half (bounds its rows) */
+    obs_status st;
+    obs_error err;
+} half;
+
+static void count_half(void *arg)
+{
+    half *h = arg;
+    size_t nl = 0;
+    for (const char *q = h->p; (q = memchr(q, '\n', (size_t)(h->r.end - q))); q++) nl++;
+    h->newlines = nl;
+}
+
+static void parse_half(void *arg)
+{
+    half *h = arg;
+    h->st = pass_numbers(&h->r, h->p, &h->c);
+}
+
+/* Pass 1 over [p, end) in two halves at once (no quote in the data, so a
+ * '\n' always ends a row).  On success c holds every row as the one-thread
+ * pass would leave it, with numeric arrays for the columns that stayed
+ * numeric; returns 0.  Returns 1 when the one-thread path must run instead
+ * (an error in a half: its message must come from the one-thread pass),
+ * -1 when out of memory. */
+static int pass_numbers_2(const reader *r0, const char *p, columns *c)
+{
+    const size_t k = c->k;
+    const char *mid = p + (size_t)(r0->end - p) / 2;
+    const char *cut = memchr(mid, '\n', (size_t)(r0->end - mid));
+    if (!cut || cut + 1 >= r0->end) return 1;
+    cut++;
+    half h[2];
+    memset(h, 0, sizeof h);
+    h[0].r = *r0; h[0].r.end = cut; h[0].p = p;
+    h[1].r = *r0; h[1].r.line = 0; h[1].p = cut;
+    for (int b = 0; b < 2; b++) h[b].r.err = &h[b].err;
+    void *args[2] = {&h[0], &h[1]};
+    obs_parallel_run(count_half, args, 2, 2);
+
+    /* one array per numeric column for both halves: half 0 at [0, nl0),
+     * half 1 at [nl0, nl0 + nl1 + 1) */
+    size_t cap0 = h[0].newlines, cap1 = h[1].newlines + 1, cap = cap0 + cap1;
+    int rc = -1;
+    if (grow_rows(c, cap)) return -1;
+    for (int b = 0; b < 2; b++) {
+        columns *hc = &h[b].c;
+        size_t off = b ? cap0 : 0;
+        hc->k = k;
+        hc->view = 1;
+        hc->cap = b ? cap1 : cap0;
+        hc->num = calloc(k, sizeof *hc->num);
+        hc->is_factor = malloc(k);
+        if (!hc->num || !hc->is_factor) goto done;
+        memcpy(hc->is_factor, c->is_factor, k);
+        for (size_t j = 0; j < k; j++) hc->num[j] = c->num[j] ? c->num[j] + off : NULL;
+        hc->rowoff = c->rowoff + off;
+        hc->rowline = c->rowline + off;
+    }
+    obs_parallel_run(parse_half, args, 2, 2);
+    if (h[0].st || h[1].st) { rc = 1; goto done; }
+
+    /* join: half 1 follows half 0 (closing the gap left by blank lines) */
+    size_t n0 = h[0].c.nrow, n1 = h[1].c.nrow, line0 = h[0].r.line;
+    for (size_t i = 0; i < n1; i++) c->rowline[cap0 + i] += line0;
+    if (n0 < cap0) {
+        memmove(c->rowoff + n0, c->rowoff + cap0, n1 * sizeof *c->rowoff);
+        memmove(c->rowline + n0, c->rowline + cap0, n1 * sizeof *c->rowline);
+    }
+    for (size_t j = 0; j < k; j++) {
+        unsigned char m = c->is_factor[j];
+        if (m == COL_NUM && (h[0].c.is_factor[j] == COL_FACTOR || h[1].c.is_factor[j] == COL_FACTOR)) {
+            m = COL_FACTOR;
+            c->nfactor++;
+        }
+        c->is_factor[j] = m;
+        if (m != COL_NUM) {
+            free(c->num[j]);
+            c->num[j] = NULL;
+        } else if (n0 < cap0) {
+            memmove(c->num[j] + n0, c->num[j] + cap0, n1 * sizeof *c->num[j]);
+        }
+    }
+    c->nrow = n0 + n1;
+    rc = 0;
+done:
+    columns_free(&h[0].c);
+    columns_free(&h[1].c);
+    return rc;
+}
+
+/* Is name in the NULL-terminated list? */
+static int listed(const char *const *list, const char *name)
+{
+    for (; *list; list++)
+        if (strcmp(*list, name) == 0) return 1;
+    return 0;
+}
+
+typedef struct {
+    obs_table *t;
+    columns *c;
+    const size_t *out_index;
+    size_t j0, j1;        /* header columns [j0, j1) */
+} finish_job;
+
+/* Move the numeric arrays of header columns [j0, j1) into the table and
+ * set their missing flags. */
+static void finish_numeric(void *arg)
+{
+    finish_job *fj = arg;
+    columns *c = fj->c;
+    for (size_t j = fj->j0; j < fj->j1; j++) {
+        if (c->is_factor[j] != COL_NUM) continue;
+        obs_column *col = &fj->t->cols[fj->out_index[j]];
+        col->type = OBS_COL_NUMERIC;
+        col->num = c->num[j];
+        c->num[j] = NULL;
+        if (c->nrow > 0) {
+            double *v = realloc(col->num, c->nrow * sizeof *v);
+            if (v) col->num = v;
+        }
+        if (!(col->missing = malloc(c->nrow ? c->nrow : 1))) continue;   /* caller checks */
+        size_t nmiss = 0;
+        const double *x = col->num;
+        unsigned char *miss = col->missing;
+        for (size_t i = 0; i < c->nrow; i++) {
+            unsigned char m = isnan(x[i]) ? 1 : 0;
+            miss[i] = m;
+            nmiss += m;
+        }
+        col->nmissing = nmiss;
+    }
+}
+
+/* Inputs smaller than this are parsed on one thread. */
+#define TWO_THREADS_MIN_BYTES ((size_t)4 << 20)
+
 obs_status obs_csv_read_buffer(const char *buf, size_t len, const char *source,
                                obs_table **out, obs_error *err)
+{
+    obs_csv_options o = {NULL, 1, NULL, NULL};
+    return obs_csv_read_buffer_opts(buf, len, source, &o, out, err);
+}
+
+obs_status obs_csv_read_buffer_opts(const char *buf, size_t len, const char *source,
+                                    const obs_csv_options *o, obs_table **out, obs_error *err)
 {
     reader r = {buf, buf + len, source ? source : "<data>", 1, err};
     header h = {NULL, 0};
@@ -604,6 +774,8 @@ obs_status obs_csv_read_buffer(const char *buf, size_t len, const char *source,
     obs_table *t = NULL;
     obs_status st;
     const char *p = buf;
+    size_t *out_index = NULL, nout = 0;
+    int threads = o && o->threads > 0 ? o->threads : obs_parallel_threads();
 
     memset(&c, 0, sizeof c);
     *out = NULL;
@@ -621,20 +793,51 @@ obs_status obs_csv_read_buffer(const char *buf, size_t len, const char *source,
     c.k = h.k;
     c.num = calloc(c.k, sizeof *c.num);
     c.is_factor = calloc(c.k, 1);
-    if (!c.num || !c.is_factor) goto nomem;
-    {
-        /* Rows are bounded by the newlines + 1 and, as a row of k fields
-         * takes at least k bytes (k-1 commas and a line end), by bytes/k + 1:
-         * start there (capped), double if needed. */
-        size_t nl = 1, by_size = (size_t)(r.end - p) / c.k + 1;
-        for (const char *q = p; (q = memchr(q, '\n', (size_t)(r.end - q))); q++) nl++;
-        if (nl > by_size) nl = by_size;
-        if (nl > INITIAL_ROWS_MAX) nl = INITIAL_ROWS_MAX;
-        if (grow_rows(&c, nl)) goto nomem;
+    out_index = calloc(c.k, sizeof *out_index);
+    if (!c.num || !c.is_factor || !out_index) goto nomem;
+    for (size_t j = 0; j < c.k; j++) {
+        if (o && o->columns && !listed(o->columns, h.names[j])) c.is_factor[j] = COL_SKIP;
+        else out_index[j] = nout++;
     }
-    if ((st = pass_numbers(&r, p, &c))) goto done;
+    if (o && o->progress) {
+        obs_progress_event ev = {OBS_PROGRESS_READ, r.source, 0, len, 0.0};
+        o->progress(o->progress_ctx, &ev);
+    }
+    {
+        int done2 = 1;
+        if (threads >= 2 && (size_t)(r.end - p) >= TWO_THREADS_MIN_BYTES &&
+            !memchr(p, '"', (size_t)(r.end - p))) {
+            int rc2 = pass_numbers_2(&r, p, &c);
+            if (rc2 < 0) goto nomem;
+            done2 = (rc2 == 0);
+            if (!done2) {   /* start again on one thread */
+                for (size_t j = 0; j < c.k; j++) {
+                    free(c.num[j]);
+                    c.num[j] = NULL;
+                    if (c.is_factor[j] == COL_FACTOR) c.is_factor[j] = COL_NUM;
+                }
+                c.nfactor = 0;
+                c.nrow = c.cap = 0;
+                free(c.rowoff); c.rowoff = NULL;
+                free(c.rowline); c.rowline = NULL;
+            }
+        } else {
+            done2 = 0;
+        }
+        if (!done2) {
+            /* Rows are bounded by the newlines + 1 and, as a row of k fields
+             * takes at least k bytes (k-1 commas and a line end), by bytes/k + 1:
+             * start there (capped), double if needed. */
+            size_t nl = 1, by_size = (size_t)(r.end - p) / c.k + 1;
+            for (const char *q = p; (q = memchr(q, '\n', (size_t)(r.end - q))); q++) nl++;
+            if (nl > by_size) nl = by_size;
+            if (nl > INITIAL_ROWS_MAX) nl = INITIAL_ROWS_MAX;
+            if (grow_rows(&c, nl)) goto nomem;
+            if ((st = pass_numbers(&r, p, &c))) goto done;
+        }
+    }
 
-    if (!(t = obs_table_new(0, c.k, r.source))) goto nomem;
+    if (!(t = obs_table_new(0, nout, r.source))) goto nomem;
     t->nrow = c.nrow;
     free(t->line);
     t->line = c.rowline;
@@ -644,27 +847,22 @@ obs_status obs_csv_read_buffer(const char *buf, size_t len, const char *source,
         if (l) t->line = l;
     }
     for (size_t j = 0; j < c.k; j++) {
-        obs_column *col = &t->cols[j];
-        col->name = h.names[j];
+        if (c.is_factor[j] == COL_SKIP) continue;
+        t->cols[out_index[j]].name = h.names[j];
         h.names[j] = NULL;
-        if (c.is_factor[j]) continue;
-        col->type = OBS_COL_NUMERIC;
-        col->num = c.num[j];
-        c.num[j] = NULL;
-        if (c.nrow > 0) {
-            double *v = realloc(col->num, c.nrow * sizeof *v);
-            if (v) col->num = v;
-        }
-        if (!(col->missing = malloc(c.nrow ? c.nrow : 1))) goto nomem;
-        size_t nmiss = 0;
-        for (size_t i = 0; i < c.nrow; i++) {
-            unsigned char m = isnan(col->num[i]) ? 1 : 0;
-            col->missing[i] = m;
-            nmiss += m;
-        }
-        col->nmissing = nmiss;
     }
-    if (c.nfactor && (st = pass_factors(&r, &c, t))) goto done;
+    {
+        finish_job fj[2] = {{t, &c, out_index, 0, c.k / 2}, {t, &c, out_index, c.k / 2, c.k}};
+        void *args[2] = {&fj[0], &fj[1]};
+        obs_parallel_run(finish_numeric, args, 2, c.nrow >= ((size_t)1 << 16) ? threads : 1);
+        for (size_t j = 0; j < c.k; j++)
+            if (c.is_factor[j] == COL_NUM && !t->cols[out_index[j]].missing) goto nomem;
+    }
+    if (c.nfactor && (st = pass_factors(&r, &c, t, out_index))) goto done;
+    if (o && o->progress) {
+        obs_progress_event ev = {OBS_PROGRESS_READ, r.source, len, len, 0.0};
+        o->progress(o->progress_ctx, &ev);
+    }
     *out = t;
     t = NULL;
     st = OBS_OK;
@@ -675,5 +873,6 @@ done:
     obs_table_free(&t);
     header_free(&h);
     columns_free(&c);
+    free(out_index);
     return st;
 }

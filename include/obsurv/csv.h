@@ -25,7 +25,9 @@
  * Errors (OBS_EDATA, message "FILE:LINE: ..."): empty input (no header), a
  * row with a different number of fields than the header ("expected K fields
  * (as in the header), found N"), an unclosed quote (the line where it
- * opened), a character after a closing quote, a NUL byte, invalid UTF-8 in
+ * opened), a character after a closing quote, a NUL byte, a carriage
+ * return not followed by a line feed outside quotes (classic Mac line ends,
+ * which R would read as line ends), invalid UTF-8 in
  * a column name or a text value (names the column), an empty column name
  * (names its position; R would invent "X") or a duplicate one (R would
  * rename it "x.1").  OBS_EIO when the file cannot be opened or read;
