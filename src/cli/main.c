@@ -3,7 +3,9 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
+#include "obsurv/progress.h"
 
 #ifndef OBSURV_VERSION
 #define OBSURV_VERSION "0.0.0"
@@ -63,8 +65,16 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
+    /* Progress of long runs (rows read, iterations) on standard error, only
+     * when it is a terminal: never in piped output or on standard output. */
+    if (isatty(STDERR_FILENO)) obs_progress_set_global(obs_progress_stderr, NULL);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
+        if (strcmp(argv[1], commands[i].name) == 0) {
+            int code = commands[i].run(argc - 1, argv + 1);
+            obs_progress_event done = {OBS_PROGRESS_DONE, "", 0, 0, 0.0};
+            obs_progress_report(&done);
+            return code;
+        }
     fprintf(stderr, "obsurv: error: unknown command '%s' (see obsurv --help)\n", argv[1]);
     return 2;
 }

@@ -1,18 +1,13 @@
 /*
  * obsurv_mpi.c — obsurv-mpi: distributed fits on MPI (Open MPI), each
- * process reading its own part of the data.
+ * process reading its own part of the data (doc/mpi.md).
  *
- *   mpirun -np K obsurv-mpi logit --data FILE --formula "y ~ x1 + x2" [--format json]
+ *   mpirun -np K obsurv-mpi logit|cox|km|logrank --data FILE|'GLOB' --formula F [options]
  *
- * Reading: every process reads the header line; process r then reads the
- * bytes [r S / K, (r+1) S / K) of the data lines, moved forward to the next
- * line start at both ends, so every row is read by exactly one process.
- * (A quoted field must not hold a newline; such a file is refused.)
- * When FILE contains '*' or '?' it is a glob: the matching files, sorted by
- * name, are dealt out to the processes (file i to process i mod K), each a
- * complete CSV with the same header.  Only the formula's columns are
- * parsed (obs_csv_read_buffer_opts).  Text (factor) columns and factor()
- * terms are refused: their levels would differ between processes.
+ * The JSON is that of the one-process obsurv command (same keys and the
+ * same numbers to rounding; tests/mpi/run_mpi.sh holds them at 1e-9).
+ * Reading (src/mpi/mpi_common.c): byte ranges of one file aligned to row
+ * starts, or shards of a glob dealt out to the processes.
  *
  * logit: IRLS as glm.fit (src/logit.c) with the normal equations: each
  * iteration every process forms its X'WX and X'Wz, one MPI_Allreduce adds
@@ -20,157 +15,31 @@
  * same equilibrated Cholesky system and updates its own eta; the deviance
  * is one more allreduce.  The covariance is (X'WX)^-1 at the last weights,
  * as R's (R'R)^-1.  Agreement with the one-process fit: about cond(X'WX)
- * times machine epsilon (tests/mpi: 1e-9 relative).
+ * times machine epsilon.  The keys of obsurv logit's JSON that do not
+ * need all rows in one place (no AUC).
+ * cox: src/mpi/mpi_cox.c; km and logrank: src/mpi/mpi_survtab.c.
  *
- * Output: JSON (the keys of obsurv logit's JSON that do not need all rows
- * in one place: no AUC).  Process 0 prints; errors are printed by the
- * process that met them and every process exits with 2.
+ * Process 0 prints; an error is printed by the process that meets it and
+ * every process ends with exit code 2 (usage, data) or 1 (no fit).
  */
-#include <glob.h>
 #include <math.h>
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <float.h>
-#include "obsurv/csv_opts.h"
 #include "obsurv/dist.h"
 #include "obsurv/formula.h"
 #include "obsurv/frame.h"
 #include "obsurv/json.h"
 #include "obsurv/linalg.h"
+#include "obsurv/progress.h"
+#include "mpi_common.h"
 
-static int rank_, size_;
-
-static void die(const char *msg)
-{
-    fprintf(stderr, "obsurv-mpi: error: %s\n", msg);
-    MPI_Abort(MPI_COMM_WORLD, 2);
-    exit(2);
-}
-
-/* Read file path whole into a malloc'd buffer. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return NULL;
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    if (b && fread(b, 1, (size_t)n, fp) != (size_t)n) { free(b); b = NULL; }
-    fclose(fp);
-    if (b) *len = (size_t)n;
-    return b;
-}
-
-/* This process's rows of path as a CSV text (header + its lines). */
-static char *read_part(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return NULL;
-    fseek(fp, 0, SEEK_END);
-    long size = ftell(fp);
-    char *head = NULL;
-    size_t hcap = 0;
-    fseek(fp, 0, SEEK_SET);
-    ssize_t hl = getline(&head, &hcap, fp);
-    if (hl <= 0) { fclose(fp); free(head); return NULL; }
-    long data0 = hl, span = size - data0;
-    long lo = data0 + (long)((double)span * rank_ / size_), hi = data0 + (long)((double)span * (rank_ + 1) / size_);
-    if (rank_ == size_ - 1) hi = size;
-    /* move both ends to line starts: a range starts after the first '\n'
-     * at or after lo - 1 */
-    long ends[2] = {lo, hi};
-    for (int e = 0; e < 2; e++) {
-        long pos = ends[e];
-        if (pos <= data0 || pos >= size) continue;
-        fseek(fp, pos - 1, SEEK_SET);
-        int c;
-        while ((c = fgetc(fp)) != EOF && c != '\n') pos++;
-        ends[e] = (c == EOF) ? size : pos;
-    }
-    lo = ends[0]; hi = ends[1];
-    if (hi < lo) hi = lo;
-    char *buf = malloc((size_t)hl + (size_t)(hi - lo) + 1);
-    if (!buf) { fclose(fp); free(head); return NULL; }
-    memcpy(buf, head, (size_t)hl);
-    fseek(fp, lo, SEEK_SET);
-    size_t got = fread(buf + hl, 1, (size_t)(hi - lo), fp);
-    fclose(fp);
-    free(head);
-    *len = (size_t)hl + got;
-    /* a newline inside quotes would make a range start mid-row: every
-     * line must hold an even number of quote characters */
-    int odd = 0;
-    for (size_t i = 0; i < *len; i++) {
-        if (buf[i] == '"') odd ^= 1;
-        else if (buf[i] == '\n' && odd) die("a quoted field spans lines: split the file into shards (--data 'part_*.csv')");
-    }
-    return buf;
-}
-
-/* Append the CSV text of shard into *acc (dropping its header after the first). */
-static void append_shard(char **acc, size_t *alen, const char *path)
-{
-    size_t n;
-    char *b = slurp(path, &n);
-    if (!b) die("cannot read a shard");
-    size_t skip = 0;
-    if (*acc) {
-        const char *nl = memchr(b, '\n', n);
-        skip = nl ? (size_t)(nl - b) + 1 : n;
-    }
-    *acc = realloc(*acc, *alen + (n - skip) + 2);
-    memcpy(*acc + *alen, b + skip, n - skip);
-    *alen += n - skip;
-    if (*alen && (*acc)[*alen - 1] != '\n') (*acc)[(*alen)++] = '\n';
-    free(b);
-}
-
-static char *load_text(const char *data, size_t *len)
-{
-    if (!strpbrk(data, "*?")) return read_part(data, len);
-    glob_t g;
-    if (glob(data, 0, NULL, &g) != 0 || g.gl_pathc == 0) die("--data: no file matches the pattern");
-    char *acc = NULL;
-    size_t alen = 0;
-    /* every process needs a header even with no shard: take the first
-     * file's header line */
-    for (size_t i = 0; i < g.gl_pathc; i++)
-        if ((int)(i % (size_t)size_) == rank_) append_shard(&acc, &alen, g.gl_pathv[i]);
-    if (!acc) {
-        size_t n;
-        char *b = slurp(g.gl_pathv[0], &n);
-        if (!b) die("cannot read a shard");
-        const char *nl = memchr(b, '\n', n);
-        alen = nl ? (size_t)(nl - b) + 1 : n;
-        acc = b;
-    }
-    globfree(&g);
-    *len = alen;
-    return acc;
-}
-
-/* The formula's columns (response, terms, specials), NULL-terminated. */
-static const char **formula_columns(const obs_formula *f)
-{
-    size_t n = 4, k = 0;
-    for (size_t i = 0; i < f->nterms; i++)
-        for (size_t v = 0; v < f->terms[i].nvars; v++) n += f->terms[i].vars[v].ncolumns;
-    for (size_t i = 0; i < f->nspecials; i++) n += f->specials[i].ncolumns;
-    const char **l = malloc(n * sizeof *l);
-    for (size_t i = 0; i < f->nresponse; i++) l[k++] = f->response_columns[i];
-    for (size_t i = 0; i < f->nterms; i++)
-        for (size_t v = 0; v < f->terms[i].nvars; v++) {
-            if (f->terms[i].vars[v].kind == OBS_VAR_FACTOR) die("factor() terms are not supported by obsurv-mpi");
-            for (size_t c = 0; c < f->terms[i].vars[v].ncolumns; c++) l[k++] = f->terms[i].vars[v].columns[c];
-        }
-    for (size_t i = 0; i < f->nspecials; i++)
-        for (size_t c = 0; c < f->specials[i].ncolumns; c++) l[k++] = f->specials[i].columns[c];
-    l[k] = NULL;
-    return l;
-}
+#define rank_ mpi_rank
+#define size_ mpi_size
+#define die(msg) mpi_die("%s", msg)
 
 /* ------------------------------------------------------------ logit */
 
@@ -302,51 +171,79 @@ static int run_logit(const obs_frame *fr, int json)
     return 0;
 }
 
+static const char *USAGE =
+    "usage: mpirun -np K obsurv-mpi COMMAND --data FILE|'GLOB' --formula F [options]\n"
+    "  logit    --formula \"y ~ x1 + x2\"\n"
+    "  cox      --formula \"Surv(time, status) ~ x1 + strata(s)\" [--ties efron|breslow] [--weights W]\n"
+    "           [--max-iter N] [--conf-level L]\n"
+    "  km       --formula \"Surv(time, status) ~ g + strata(s)\" [--weights W] [--conf-type T]\n"
+    "           [--conf-level L] [--times t1,t2,...]\n"
+    "  logrank  --formula \"Surv(time, status) ~ g + strata(s)\" [--rho R]\n"
+    "  [--format json]: the output is the JSON of the one-process obsurv command (doc/mpi.md)\n";
+
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
-    MPI_Comm_size(MPI_COMM_WORLD, &size_);
-    const char *cmd = argc > 1 ? argv[1] : NULL, *data = NULL, *formula = NULL;
-    for (int i = 2; i + 1 < argc; i++) {
-        if (!strcmp(argv[i], "--data")) data = argv[++i];
-        else if (!strcmp(argv[i], "--formula")) formula = argv[++i];
-        else if (!strcmp(argv[i], "--format")) i++;
+    MPI_Comm_rank(MPI_COMM_WORLD, &mpi_rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &mpi_size);
+    mpi_args a = {0};
+    a.cmd = argc > 1 ? argv[1] : NULL;
+    static const struct { const char *opt; size_t off; } opts[] = {
+        {"--data", offsetof(mpi_args, data)}, {"--formula", offsetof(mpi_args, formula)},
+        {"--weights", offsetof(mpi_args, weights)}, {"--format", offsetof(mpi_args, format)},
+        {"--conf-type", offsetof(mpi_args, conf_type)}, {"--conf-level", offsetof(mpi_args, conf_level)},
+        {"--times", offsetof(mpi_args, times)}, {"--rho", offsetof(mpi_args, rho)},
+        {"--ties", offsetof(mpi_args, ties)}, {"--max-iter", offsetof(mpi_args, max_iter)}};
+    int bad = 0;
+    for (int i = 2; i < argc && !bad; i++) {
+        size_t k, nopt = sizeof opts / sizeof opts[0];
+        for (k = 0; k < nopt; k++)
+            if (!strcmp(argv[i], opts[k].opt)) break;
+        if (k == nopt || i + 1 >= argc) {
+            if (mpi_rank == 0) {
+                if (!strcmp(argv[i], "--robust") || !strcmp(argv[i], "--residuals") ||
+                    !strcmp(argv[i], "--predict") || !strcmp(argv[i], "--zph") || !strcmp(argv[i], "--min-cell"))
+                    fprintf(stderr, "obsurv-mpi: error: %s is not available in obsurv-mpi (doc/mpi.md); use obsurv\n", argv[i]);
+                else fprintf(stderr, "obsurv-mpi: error: unknown option or missing value: %s\n%s", argv[i], USAGE);
+            }
+            bad = 1;
+            break;
+        }
+        *(const char **)((char *)&a + opts[k].off) = argv[++i];
     }
-    if (!cmd || !data || !formula || strcmp(cmd, "logit") != 0) {
-        if (rank_ == 0)
-            fprintf(stderr, "usage: mpirun -np K obsurv-mpi logit --data FILE|'GLOB' --formula F [--format json]\n"
-                            "(km, logrank and cox: not yet distributed; use obsurv)\n");
+    int known = a.cmd && (!strcmp(a.cmd, "logit") || !strcmp(a.cmd, "cox") || !strcmp(a.cmd, "km") ||
+                          !strcmp(a.cmd, "logrank"));
+    if (!bad && (!known || !a.data || !a.formula)) {
+        if (mpi_rank == 0) fputs(USAGE, stderr);
+        bad = 1;
+    }
+    if (bad) {
         MPI_Finalize();
         return 2;
     }
+    mpi_check_format(a.format);
+    if (mpi_rank == 0) obs_progress_set_global(obs_progress_stderr, NULL);   /* terminal stderr only */
     obs_error err;
+    obs_error_clear(&err);
     obs_formula *f = NULL;
-    if (obs_formula_parse(formula, &f, &err)) die(err.msg);
-    const char **cols = formula_columns(f);
-    size_t len = 0;
-    char *text = load_text(data, &len);
-    if (!text) die("cannot read --data");
-    obs_csv_options o = {cols, 1, NULL, NULL};
-    obs_table *t = NULL;
-    if (obs_csv_read_buffer_opts(text, len, data, &o, &t, &err)) die(err.msg);
-    free(text);
-    for (size_t j = 0; j < t->ncol; j++)
-        if (t->cols[j].type != OBS_COL_NUMERIC && t->nrow > 0) {
-            char msg[300];
-            snprintf(msg, sizeof msg, "column \"%s\" is text: obsurv-mpi needs numeric columns", t->cols[j].name);
-            die(msg);
-        }
-    obs_frame_spec spec = {.rhs = OBS_FRAME_DESIGN, .intercept = 1,
-                           .response_required = OBS_FRAME_NEED_BINARY, .drop_unused_levels = 1};
-    obs_frame *fr = NULL;
-    if (t->nrow == 0 && rank_ == 0) die("process 0 has no rows (fewer shards than processes?)");
-    if (t->nrow > 0 && obs_frame_build(t, f, &spec, &fr, &err)) die(err.msg);
-    int rc = run_logit(fr, 1);
-    obs_frame_free(&fr);
-    obs_table_free(&t);
+    if (obs_formula_parse(a.formula, &f, &err)) mpi_die("%s", err.msg);
+    int rc;
+    if (!strcmp(a.cmd, "km")) rc = mpi_run_km(&a, f);
+    else if (!strcmp(a.cmd, "logrank")) rc = mpi_run_logrank(&a, f);
+    else if (!strcmp(a.cmd, "cox")) rc = mpi_run_cox(&a, f);
+    else {
+        obs_table *t = mpi_read_table(a.data, f, NULL, 0);
+        obs_frame_spec spec = {.rhs = OBS_FRAME_DESIGN, .intercept = 1,
+                               .response_required = OBS_FRAME_NEED_BINARY, .drop_unused_levels = 1};
+        obs_frame *fr = NULL;
+        if (t->nrow == 0 && mpi_rank == 0) die("process 0 has no rows (fewer shards than processes?)");
+        if (t->nrow > 0 && obs_frame_build(t, f, &spec, &fr, &err)) die(err.msg);
+        rc = run_logit(fr, 1);
+        obs_frame_free(&fr);
+        obs_table_free(&t);
+    }
     obs_formula_free(&f);
-    free(cols);
+    fflush(stdout);
     MPI_Finalize();
     return rc;
 }
