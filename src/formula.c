@@ -30,6 +30,7 @@
  * Verified against R 4.2.2 terms.formula (tests/unit/test_formula.c).
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,15 +62,27 @@ typedef struct {
     size_t n;
 } pterm;
 
+/* A list of terms in order of appearance, with a hash index (open
+ * addressing, slot = index + 1, 0 empty) so that dropping duplicates stays
+ * linear in the number of terms. */
 typedef struct {
     pterm *t;
     size_t n, cap;
+    size_t *slot;
+    size_t nslot;          /* a power of two, > 2 n; 0 before the first add */
 } tlist;
+
+/* Caps on hostile formulas: a*b*c*... over n variables expands to 2^n - 1
+ * terms, and nested parentheses recurse.  No model has this many terms; the
+ * caps keep the parser's time and stack bounded (R would grind on). */
+#define FORMULA_MAX_TERMS 1024
+#define FORMULA_MAX_DEPTH 200
 
 typedef struct {
     const char *text;
     token *tok;
     size_t ntok, at;       /* tokens and the cursor */
+    size_t depth;          /* parentheses open in the recursive descent */
     pvar *vars;
     size_t nvars, capvars;
     obs_error *err;
@@ -306,7 +319,19 @@ static void tlist_free(tlist *l)
 {
     for (size_t i = 0; i < l->n; i++) free(l->t[i].v);
     free(l->t);
+    free(l->slot);
     memset(l, 0, sizeof *l);
+}
+
+/* FNV-1a over the variable indices of a term. */
+static size_t term_hash(const pterm *t)
+{
+    uint64_t h = 14695981039346656037ULL ^ t->n;
+    for (size_t i = 0; i < t->n; i++) {
+        h ^= (uint64_t)t->v[i];
+        h *= 1099511628211ULL;
+    }
+    return (size_t)h;
 }
 
 static int term_equal(const pterm *a, const pterm *b)
@@ -320,11 +345,33 @@ static int term_equal(const pterm *a, const pterm *b)
 /* Add term t to l unless present; takes ownership of t->v either way. */
 static obs_status tlist_add(parser *p, tlist *l, pterm t)
 {
-    for (size_t i = 0; i < l->n; i++)
-        if (term_equal(&l->t[i], &t)) {
+    if (l->nslot < 2 * (l->n + 1)) {            /* grow the index, re-insert */
+        size_t ns = l->nslot ? 2 * l->nslot : 16;
+        size_t *sl = calloc(ns, sizeof *sl);
+        if (!sl) {
+            free(t.v);
+            return fail(p, OBS_ENOMEM, 0, NULL);
+        }
+        for (size_t i = 0; i < l->n; i++) {
+            size_t h = term_hash(&l->t[i]) & (ns - 1);
+            while (sl[h]) h = (h + 1) & (ns - 1);
+            sl[h] = i + 1;
+        }
+        free(l->slot);
+        l->slot = sl;
+        l->nslot = ns;
+    }
+    size_t h = term_hash(&t) & (l->nslot - 1);
+    for (; l->slot[h]; h = (h + 1) & (l->nslot - 1))
+        if (term_equal(&l->t[l->slot[h] - 1], &t)) {
             free(t.v);
             return OBS_OK;
         }
+    if (l->n >= FORMULA_MAX_TERMS) {
+        free(t.v);
+        return fail(p, OBS_EUSAGE, p->tok[p->at].pos,
+                    "too many terms (more than 1024 after expanding \"*\")");
+    }
     if (l->n == l->cap) {
         size_t nc = l->cap ? 2 * l->cap : 4;
         pterm *nt = realloc(l->t, nc * sizeof(pterm));
@@ -336,6 +383,7 @@ static obs_status tlist_add(parser *p, tlist *l, pterm t)
         l->cap = nc;
     }
     l->t[l->n++] = t;
+    l->slot[h] = l->n;
     return OBS_OK;
 }
 
@@ -363,11 +411,13 @@ static obs_status tlist_merge(parser *p, tlist *dst, tlist *src)
         if (tlist_add(p, dst, src->t[i]) != OBS_OK) {
             for (size_t k = i + 1; k < src->n; k++) free(src->t[k].v);
             free(src->t);
+            free(src->slot);
             memset(src, 0, sizeof *src);
             return p->rc;
         }
     }
     free(src->t);
+    free(src->slot);
     memset(src, 0, sizeof *src);
     return OBS_OK;
 }
@@ -375,6 +425,9 @@ static obs_status tlist_merge(parser *p, tlist *dst, tlist *src)
 /* a:b for every a in A (outer) and b in B (inner), as R's InteractTerms. */
 static obs_status tlist_interact(parser *p, const tlist *a, const tlist *b, tlist *out)
 {
+    if (a->n * b->n > 16 * FORMULA_MAX_TERMS)
+        return fail(p, OBS_EUSAGE, p->tok[p->at].pos,
+                    "too many terms (more than 1024 after expanding \"*\")");
     for (size_t i = 0; i < a->n; i++)
         for (size_t j = 0; j < b->n; j++) {
             pterm t;
@@ -454,8 +507,12 @@ static obs_status parse_atom(parser *p, tlist *out)
     token *t = peek(p);
     if (t->kind == TK_LPAREN) {
         size_t open = t->pos;
+        if (p->depth >= FORMULA_MAX_DEPTH)
+            return fail(p, OBS_EUSAGE, open, "parentheses nested too deeply (more than 200)");
         p->at++;
+        p->depth++;
         if (parse_sum(p, out) != OBS_OK) return p->rc;
+        p->depth--;
         t = peek(p);
         if (t->kind != TK_RPAREN) {
             if (t->kind == TK_END) return fail(p, OBS_EUSAGE, open, "unbalanced parenthesis");

@@ -23,8 +23,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "frame_internal.h"
+#include "obsurv/numparse.h"
 
 /* ------------------------------------------------------------------ */
 
@@ -97,8 +99,25 @@ static obs_status add_use(usecol **u, size_t *n, size_t *cap, const obs_column *
     return OBS_OK;
 }
 
-static obs_status unknown_column(obs_error *err, const char *col, const char *where)
+/* Is name equal to col once white space around it is dropped and case
+ * ignored?  (A header "time, status" gives the column " status".) */
+static int near_name(const char *name, const char *col)
 {
+    while (*name == ' ' || *name == '\t') name++;
+    size_t n = strlen(name), m = strlen(col);
+    while (n > 0 && (name[n - 1] == ' ' || name[n - 1] == '\t')) n--;
+    return n == m && strncasecmp(name, col, n) == 0;
+}
+
+static obs_status unknown_column(const obs_table *t, obs_error *err, const char *col,
+                                 const char *where)
+{
+    for (size_t k = 0; k < t->ncol; k++)
+        if (t->cols[k].name && near_name(t->cols[k].name, col))
+            return obs_error_set(err, OBS_EUSAGE,
+                                 "formula: unknown column \"%s\" in %s (did you mean \"%s\"? "
+                                 "back-quote a name with spaces: `%s`)",
+                                 col, where, t->cols[k].name, t->cols[k].name);
     return obs_error_set(err, OBS_EUSAGE, "formula: unknown column \"%s\" in %s", col, where);
 }
 
@@ -113,12 +132,25 @@ static obs_status resolve(const obs_table *t, const obs_formula *f, const obs_fr
     *nuse = 0;
     for (size_t k = 0; k < f->nresponse; k++) {
         const obs_column *c = find_column(t, f->response_columns[k]);
-        if (!c) return unknown_column(err, f->response_columns[k], "the response");
+        if (!c) return unknown_column(t, err, f->response_columns[k], "the response");
         int is_time = f->response != OBS_RESP_COLUMN && k + 1 < f->nresponse;
-        if (is_time && c->type != OBS_COL_NUMERIC)
+        if (is_time && c->type != OBS_COL_NUMERIC) {
+            /* name the first value that is not a number: one stray "12 months"
+             * makes the whole column text (as R's read.csv) */
+            char loc[300];
+            for (size_t i = 0; i < t->nrow; i++) {
+                double d;
+                const char *lev = c->codes[i] >= 0 ? c->levels[c->codes[i]] : NULL;
+                if (lev && !obs_parse_double(lev, strlen(lev), &d))
+                    return obs_error_set(err, OBS_EUSAGE,
+                                         "formula: column \"%s\" is a time in Surv() but is not "
+                                         "numeric (%s: \"%.60s\" is not a number)",
+                                         c->name, obs_frame_rowloc(t, i, loc, sizeof loc), lev);
+            }
             return obs_error_set(err, OBS_EUSAGE,
                                  "formula: column \"%s\" is a time in Surv() but is not numeric",
                                  c->name);
+        }
         if (add_use(use, nuse, &cap, c)) goto nomem;
     }
     for (size_t ti = 0; ti < f->nterms; ti++) {
@@ -127,7 +159,7 @@ static obs_status resolve(const obs_table *t, const obs_formula *f, const obs_fr
         for (size_t v = 0; v < term->nvars; v++) {
             const obs_formula_var *fv = &term->vars[v];
             const obs_column *c = find_column(t, fv->columns[0]);
-            if (!c) return unknown_column(err, fv->columns[0], where);
+            if (!c) return unknown_column(t, err, fv->columns[0], where);
             if (fv->kind == OBS_VAR_LOG && c->type != OBS_COL_NUMERIC)
                 return obs_error_set(err, OBS_EUSAGE,
                                      "formula: %s: column \"%s\" is not numeric", fv->text,
@@ -144,7 +176,7 @@ static obs_status resolve(const obs_table *t, const obs_formula *f, const obs_fr
             snprintf(where, sizeof where, "term \"%s\"", fv->text);
             for (size_t k = 0; k < fv->ncolumns; k++) {
                 const obs_column *c = find_column(t, fv->columns[k]);
-                if (!c) return unknown_column(err, fv->columns[k], where);
+                if (!c) return unknown_column(t, err, fv->columns[k], where);
                 if (fv->kind == OBS_VAR_OFFSET && c->type != OBS_COL_NUMERIC)
                     return obs_error_set(err, OBS_EUSAGE,
                                          "formula: %s: column \"%s\" is not numeric", fv->text,
@@ -217,6 +249,37 @@ nomem:
     free(drop);
     free(count);
     return obs_error_set(err, OBS_ENOMEM, "model frame: out of memory");
+}
+
+/* Numeric columns that enter the design (a term's column, log(), offset())
+ * must be finite in the used rows: 1e999 reads as Inf, and Inf would reach
+ * the estimator as a NaN likelihood or "no estimable coefficient" instead
+ * of a message naming the row (issue 8).  factor(), strata(), cluster() and
+ * the groups of km/logrank take Inf as a level like any other. */
+static obs_status check_finite(const obs_table *t, const obs_formula *f, const obs_frame_spec *spec,
+                               const obs_frame *fr, obs_error *err)
+{
+    char loc[300];
+    if (spec->rhs == OBS_FRAME_GROUPS) return OBS_OK;   /* terms are groups: Inf is a level */
+    for (size_t ti = 0; ti <= f->nterms; ti++) {
+        size_t nv = ti < f->nterms ? f->terms[ti].nvars : f->nspecials;
+        for (size_t v = 0; v < nv; v++) {
+            const obs_formula_var *fv = ti < f->nterms ? &f->terms[ti].vars[v] : &f->specials[v];
+            if (fv->kind != OBS_VAR_COLUMN && fv->kind != OBS_VAR_LOG && fv->kind != OBS_VAR_OFFSET)
+                continue;
+            const obs_column *c = find_column(t, fv->columns[0]);
+            if (!c || c->type != OBS_COL_NUMERIC) continue;
+            for (size_t r = 0; r < fr->n; r++) {
+                size_t i = fr->row[r];
+                if (isinf(c->num[i]))
+                    return obs_error_set(err, OBS_EDATA,
+                                         "%s: column \"%s\": value is infinite (%s) in term \"%s\"",
+                                         obs_frame_rowloc(t, i, loc, sizeof loc), c->name,
+                                         c->num[i] > 0 ? "Inf" : "-Inf", fv->text);
+            }
+        }
+    }
+    return OBS_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -299,12 +362,34 @@ static obs_status build_response(const obs_table *t, const obs_formula *f, obs_f
     if (counting) fr->start = malloc(n * sizeof(double));
     if (!fr->time || !fr->status || (counting && !fr->start))
         return obs_error_set(err, OBS_ENOMEM, "model frame: out of memory");
-    for (size_t r = 0; r < n; r++) fr->time[r] = ct->num[fr->row[r]];
+    for (size_t r = 0; r < n; r++) {
+        /* A survival time must be finite, and >= 0 unless it is the stop of
+         * a (start, stop] interval.  R's Surv accepts -1 and Inf and survfit
+         * then reports them; both are data errors in a study, so name the row. */
+        size_t i = fr->row[r];
+        fr->time[r] = ct->num[i];
+        if (!isfinite(fr->time[r]) || (!counting && fr->time[r] < 0)) {
+            char b[64];
+            obs_format_number_r(ct->num[i], b, sizeof b);
+            return obs_error_set(err, OBS_EDATA,
+                                 "%s: column \"%s\": survival time must be %s, got %s",
+                                 obs_frame_rowloc(t, i, loc, sizeof loc), ct->name,
+                                 counting ? "a finite number" : "a finite number >= 0", b);
+        }
+    }
     if (counting) {
         const obs_column *cs = find_column(t, f->response_columns[0]);
         for (size_t r = 0; r < n; r++) {
             size_t i = fr->row[r];
             fr->start[r] = cs->num[i];
+            if (!isfinite(fr->start[r])) {
+                char a[64];
+                obs_format_number_r(cs->num[i], a, sizeof a);
+                return obs_error_set(err, OBS_EDATA,
+                                     "%s: column \"%s\": start time must be a finite number, "
+                                     "got %s",
+                                     obs_frame_rowloc(t, i, loc, sizeof loc), cs->name, a);
+            }
             if (!(fr->time[r] > fr->start[r])) {
                 char a[64], b[64];
                 obs_format_number_r(cs->num[i], a, sizeof a);
@@ -498,6 +583,7 @@ obs_status obs_frame_build(const obs_table *t, const obs_formula *f,
     if (!rc) rc = drop_incomplete(t, use, nuse, fr, err);
     free(use);
     if (!rc) rc = build_response(t, f, fr, err);
+    if (!rc) rc = check_finite(t, f, spec, fr, err);
     if (!rc) rc = obs_frame_build_rhs(t, f, spec, fr, err);
     if (!rc) rc = build_specials(t, f, spec, fr, err);
     if (rc) {

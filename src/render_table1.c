@@ -47,6 +47,10 @@ void obs_table1_format_cell(const obs_table1 *t, const obs_table1_row *row, size
     char a[40], b[40], c[40];
     if (row->type == OBS_T1_CONTINUOUS) {
         const obs_t1_summary *s = &row->summary[column];
+        if (t->min_cell > 0 && isnan(s->n)) {       /* hidden by obs_table1_suppress */
+            snprintf(buf, len, "<%ld", t->min_cell);
+            return;
+        }
         if (row->nonnormal) {
             format_num(s->median, 2, a, sizeof a);
             format_num(s->q1, 2, b, sizeof b);
@@ -60,6 +64,11 @@ void obs_table1_format_cell(const obs_table1 *t, const obs_table1_row *row, size
         return;
     }
     size_t W = t->ngroups + 1;
+    if (isnan(row->counts[level * W + column])) {       /* hidden by obs_table1_suppress */
+        if (row->hidden && row->hidden[level * W + column] == 2) snprintf(buf, len, "*");
+        else snprintf(buf, len, "<%ld", t->min_cell);
+        return;
+    }
     format_num(row->percent[level * W + column], 1, a, sizeof a);
     snprintf(buf, len, "%.0f (%s)", row->counts[level * W + column], a);
 }
@@ -88,6 +97,16 @@ static int has_tests(const obs_table1 *t)
 static size_t data_column(const obs_table1 *t, size_t c)
 {
     return c == 0 ? t->ngroups : c - 1;
+}
+
+/* Group size g (ngroups = overall): "<N" or "*" when hidden by
+ * obs_table1_suppress. */
+static void format_n(const obs_table1 *t, size_t g, char *buf, size_t len)
+{
+    double n = t->group_n[g];
+    if (isnan(n) && t->group_hidden && t->group_hidden[g] == 2) snprintf(buf, len, "*");
+    else if (isnan(n)) snprintf(buf, len, "<%ld", t->min_cell);
+    else snprintf(buf, len, "%.0f", n);
 }
 
 static int grid_build(const obs_table1 *t, t1_grid *g)
@@ -120,10 +139,10 @@ static int grid_build(const obs_table1 *t, t1_grid *g)
     g->level[0] = -1;
     /* n */
     snprintf(cell(g, 1, 0), CELL, "n");
-    snprintf(cell(g, 1, 1), CELL, "%.0f", t->group_n[G]);
+    format_n(t, G, cell(g, 1, 1), CELL);
     if (t->by)
         for (size_t k = 0; k < G; k++)
-            snprintf(cell(g, 1, 2 + k), CELL, "%.0f", t->group_n[k]);
+            format_n(t, k, cell(g, 1, 2 + k), CELL);
     g->level[1] = -1;
     size_t line = 2;
     for (size_t i = 0; i < t->nrows; i++) {
@@ -214,6 +233,9 @@ int obs_table1_write_text(const obs_table1 *t, FILE *fp)
     }
     if (t->by && t->ngroups > 2)
         fprintf(fp, "SMD: the mean of the pairwise standardised mean differences.\n");
+    if (t->min_cell > 0)
+        fprintf(fp, "<%ld: a count from 1 to %ld, hidden; *: hidden so that no such count can "
+                    "be recovered by subtraction.\n", t->min_cell, t->min_cell - 1);
 done:
     free(w);
     grid_free(&g);
@@ -262,8 +284,10 @@ int obs_table1_write_csv(const obs_table1 *t, FILE *fp)
     if (t->by)
         fputs(",p,test,smd", fp);
     fputs("\nn,,count", fp);
-    for (size_t c = 0; c < ndata; c++)
-        fprintf(fp, ",%.0f", t->group_n[c == 0 ? G : c - 1]);
+    for (size_t c = 0; c < ndata; c++) {
+        format_n(t, c == 0 ? G : c - 1, buf, sizeof buf);
+        fprintf(fp, ",%s", buf);
+    }
     if (t->by)
         fputs(",,,", fp);
     fputc('\n', fp);
@@ -357,9 +381,11 @@ int obs_table1_write_html(const obs_table1 *t, FILE *fp, int standalone)
 
 /* ---------- JSON ---------- */
 
-static void json_summary(obs_json *j, const obs_t1_summary *s, int nonnormal)
+static void json_summary(obs_json *j, const obs_t1_summary *s, int nonnormal, long min_cell)
 {
     obs_json_begin_object(j);
+    if (min_cell > 0)
+        obs_json_kv_bool(j, "suppressed", isnan(s->n));
     if (nonnormal) {
         obs_json_kv_number(j, "median", s->median);
         obs_json_kv_number(j, "q1", s->q1);
@@ -385,15 +411,24 @@ int obs_table1_write_json(const obs_table1 *t, FILE *fp)
     obs_json_init(&j, fp);
     obs_json_begin_object(&j);
     obs_json_kv_string(&j, "by", t->by);
-    obs_json_kv_int(&j, "n", (long long)t->group_n[G]);
-    obs_json_kv_int(&j, "n_dropped", (long long)t->n_dropped);
+    obs_json_kv_number(&j, "n", t->group_n[G]);
+    obs_json_kv_number(&j, "n_dropped", t->n_dropped_hidden ? NAN : (double)t->n_dropped);
+    if (t->min_cell > 0) {
+        obs_json_kv_int(&j, "min_cell", t->min_cell);
+        obs_json_key(&j, "suppressed");
+        obs_json_begin_array(&j);
+        if (isnan(t->group_n[G])) obs_json_string(&j, "n");
+        if (t->n_dropped_hidden) obs_json_string(&j, "n_dropped");
+        obs_json_end_array(&j);
+    }
     obs_json_key(&j, "groups");
     obs_json_begin_array(&j);
     if (t->by)
         for (size_t g = 0; g < G; g++) {
             obs_json_begin_object(&j);
             obs_json_kv_string(&j, "level", t->groups[g]);
-            obs_json_kv_int(&j, "n", (long long)t->group_n[g]);
+            obs_json_kv_number(&j, "n", t->group_n[g]);
+            if (t->min_cell > 0) obs_json_kv_bool(&j, "suppressed", isnan(t->group_n[g]));
             obs_json_end_object(&j);
         }
     obs_json_end_array(&j);
@@ -424,11 +459,11 @@ int obs_table1_write_json(const obs_table1 *t, FILE *fp)
             if (t->by)
                 for (size_t g = 0; g < G; g++) {
                     obs_json_key(&j, t->groups[g]);
-                    json_summary(&j, &r->summary[g], r->nonnormal);
+                    json_summary(&j, &r->summary[g], r->nonnormal, t->min_cell);
                 }
             obs_json_end_object(&j);
             obs_json_key(&j, "overall");
-            json_summary(&j, &r->summary[G], r->nonnormal);
+            json_summary(&j, &r->summary[G], r->nonnormal, t->min_cell);
         } else {
             obs_json_key(&j, "levels");
             obs_json_begin_array(&j);
@@ -452,6 +487,14 @@ int obs_table1_write_json(const obs_table1 *t, FILE *fp)
                 obs_json_kv_number(&j, "count", r->counts[l * W + G]);
                 obs_json_kv_number(&j, "percent", r->percent[l * W + G]);
                 obs_json_end_object(&j);
+                if (t->min_cell > 0) {      /* the groups whose count and percent are hidden */
+                    obs_json_key(&j, "suppressed");
+                    obs_json_begin_array(&j);
+                    for (size_t g = 0; g < W; g++)
+                        if (isnan(r->counts[l * W + g]) && (t->by || g == G))
+                            obs_json_string(&j, g == G ? "overall" : t->groups[g]);
+                    obs_json_end_array(&j);
+                }
                 obs_json_end_object(&j);
             }
             obs_json_end_array(&j);

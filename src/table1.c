@@ -232,6 +232,7 @@ static void row_free(obs_table1_row *r)
     free(r->counts);
     free(r->percent);
     free(r->missing);
+    free(r->hidden);
 }
 
 void obs_table1_free(obs_table1 **tp)
@@ -245,6 +246,7 @@ void obs_table1_free(obs_table1 **tp)
             free(t->groups[g]);
     free(t->groups);
     free(t->group_n);
+    free(t->group_hidden);
     if (t->rows)
         for (size_t i = 0; i < t->nrows; i++)
             row_free(&t->rows[i]);
@@ -639,6 +641,17 @@ obs_status obs_table1_build(const obs_table *t, const obs_table1_spec *spec,
             goto fail;
         }
         if (!categorical) {
+            /* An infinite value (1e999 in the file) would make the mean and SD
+             * NaN without a word; name the row instead (issue 8). */
+            for (size_t r = 0; r < t->nrow && !rc; r++)
+                if (grp[r] >= 0 && !c->missing[r] && isinf(c->num[r]))
+                    rc = obs_error_set(err, OBS_EDATA,
+                                       "%s:%zu: column \"%s\": value is infinite (%s); a "
+                                       "continuous variable needs finite numbers",
+                                       t->source ? t->source : "<data>", t->line ? t->line[r] : r + 1,
+                                       c->name, c->num[r] > 0 ? "Inf" : "-Inf");
+            if (rc)
+                goto fail;
             rc = build_continuous(t1, c, grp, t->nrow, nonnormal, row, scratch,
                                   &t1->warnings, err);
         } else {

@@ -17,6 +17,11 @@
  *
  * Event coding follows R's Surv: 0/1 (1 = event), 1/2 (2 = event), or
  * TRUE/FALSE; anything else is OBS_EDATA naming the row and value.
+ * Times must be finite, and >= 0 in Surv(time, event) (R accepts -1 and
+ * Inf; here they are OBS_EDATA naming the row); a start may be negative.
+ * With OBS_FRAME_DESIGN a numeric column in a term, log() or offset() must
+ * be finite in the used rows (1e999 reads as Inf): OBS_EDATA naming the row,
+ * column and term.
  *
  * Levels are what R makes of data read by read.csv: a text column becomes a
  * factor after incomplete rows are dropped (levels present in the used

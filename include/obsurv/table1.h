@@ -78,6 +78,9 @@ typedef struct {
     double *counts;           /* nlevels x (ngroups + 1), row-major */
     double *percent;          /* same shape: 100 * count / non-missing */
     double *missing;          /* ngroups + 1 missing counts (categorical) */
+    unsigned char *hidden;    /* obs_table1_suppress: counts' shape, 1 = a count from 1
+                                 to min_cell - 1, 2 = hidden so that one cannot be
+                                 recovered; NULL when nothing is hidden */
 } obs_table1_row;
 
 typedef struct {
@@ -89,6 +92,9 @@ typedef struct {
     size_t nrows;
     obs_table1_row *rows;
     obs_warnings warnings;    /* tests that could not be computed, ... */
+    long min_cell;            /* disclosure control applied (obs_table1_suppress); 0 none */
+    unsigned char *group_hidden; /* ngroups + 1 flags as obs_table1_row.hidden, or NULL */
+    int n_dropped_hidden;     /* n_dropped is a count from 1 to min_cell - 1 */
 } obs_table1;
 
 /*
@@ -101,6 +107,14 @@ typedef struct {
  */
 obs_status obs_table1_build(const obs_table *t, const obs_table1_spec *spec,
                             obs_table1 **out, obs_error *err);
+
+/* Disclosure control (table1_suppress.c): hide every count from 1 to
+ * min_cell - 1 (group sizes, level counts with their percentages, the
+ * summaries of a group with so few values, missing counts), then enough
+ * further cells that no hidden one can be recovered by subtraction from a
+ * margin.  Hidden values become NaN and t->min_cell is set; min_cell <= 0
+ * does nothing.  Tests and SMDs are unchanged. */
+obs_status obs_table1_suppress(obs_table1 *t, long min_cell, obs_error *err);
 
 /* Release a result; accepts NULL and nulls *t. */
 void obs_table1_free(obs_table1 **t);

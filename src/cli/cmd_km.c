@@ -24,6 +24,12 @@ static const char *USAGE =
     "pointwise interval; the median with its interval as print(fit) reports it;\n"
     "--times reads the curves at given times as summary(fit, times, extend = TRUE).\n"
     "\n"
+    "Disclosure control: --min-cell N hides every count from 1 to N-1 (n, events,\n"
+    "n_dropped, and each number at risk, of events and of censorings): \"<N\" in\n"
+    "text and CSV, null in JSON with the field named in a \"suppressed\" list\n"
+    "(\"min_cell\": N at the top).  Zero reveals no one and is shown.  The curves\n"
+    "and their intervals are not altered.  Default off.\n"
+    "\n"
     "example:\n"
     "  obsurv km --data lung.csv --formula \"Surv(time, status) ~ sex\" --times 180,365\n";
 
@@ -63,10 +69,21 @@ static void fmt_fixed(char *buf, size_t size, double x, int decimals)
     else snprintf(buf, size, "%.*f", decimals, x);
 }
 
+/* ---- disclosure control (--min-cell) ------------------------------------- */
+
+/* 1 when count v must be hidden under --min-cell mc (0 = off): a count from 1
+ * to mc - 1.  Zero identifies no one and stays. */
+static int hidden(double v, long mc)
+{
+    return mc > 0 && v >= 1 && v < (double)mc;
+}
+
 /* Print an n x m matrix (row-major) with row labels and column names, each
- * column formatted like R (3 significant digits, common decimals). */
+ * column formatted like R (3 significant digits, common decimals).  Columns
+ * j with is_count[j] (is_count may be NULL) show "<mc" for a hidden count. */
 static void print_matrix(FILE *fp, size_t n, size_t m, const double *x,
-                         const char *const *rownames, const char *const *colnames)
+                         const char *const *rownames, const char *const *colnames,
+                         const int *is_count, long mc)
 {
     int dec[16], width[16], rw = 0;
     char buf[64];
@@ -78,7 +95,8 @@ static void print_matrix(FILE *fp, size_t n, size_t m, const double *x,
         dec[j] = column_decimals(x + j, n, m);
         width[j] = (int)strlen(colnames[j]);
         for (size_t i = 0; i < n; i++) {
-            fmt_fixed(buf, sizeof buf, x[i * m + j], dec[j]);
+            if (is_count && is_count[j] && hidden(x[i * m + j], mc)) snprintf(buf, sizeof buf, "<%ld", mc);
+            else fmt_fixed(buf, sizeof buf, x[i * m + j], dec[j]);
             if ((int)strlen(buf) > width[j]) width[j] = (int)strlen(buf);
         }
     }
@@ -88,7 +106,8 @@ static void print_matrix(FILE *fp, size_t n, size_t m, const double *x,
     for (size_t i = 0; i < n; i++) {
         fprintf(fp, "%-*s", rw, rownames ? rownames[i] : "");
         for (size_t j = 0; j < m && j < 16; j++) {
-            fmt_fixed(buf, sizeof buf, x[i * m + j], dec[j]);
+            if (is_count && is_count[j] && hidden(x[i * m + j], mc)) snprintf(buf, sizeof buf, "<%ld", mc);
+            else fmt_fixed(buf, sizeof buf, x[i * m + j], dec[j]);
             fprintf(fp, " %*s", width[j], buf);
         }
         fputc('\n', fp);
@@ -109,6 +128,13 @@ static void csv_number(FILE *fp, double x)
 {
     if (isfinite(x)) fprintf(fp, ",%.17g", x);
     else fputs(",NA", fp);
+}
+
+/* A count under --min-cell: "<mc" when hidden. */
+static void csv_count(FILE *fp, double x, long mc)
+{
+    if (hidden(x, mc)) fprintf(fp, ",<%ld", mc);
+    else csv_number(fp, x);
 }
 
 /* ---- groups ----------------------------------------------------------------- */
@@ -161,23 +187,55 @@ nomem:
 
 /* ---- renderers ---------------------------------------------------------------- */
 
-static void json_point(obs_json *j, const obs_km_point *p)
+/* A count under --min-cell: null when hidden. */
+static void json_count(obs_json *j, const char *key, double v, long mc)
 {
+    obs_json_kv_number(j, key, hidden(v, mc) ? NAN : v);
+}
+
+/* Counts v[0..n-1] with hidden ones null; *any set when one was hidden. */
+static void json_counts(obs_json *j, const char *key, const double *v, size_t n, long mc, int *any)
+{
+    obs_json_key(j, key);
+    obs_json_begin_array(j);
+    for (size_t i = 0; i < n; i++) {
+        int h = hidden(v[i], mc);
+        *any |= h;
+        obs_json_number(j, h ? NAN : v[i]);
+    }
+    obs_json_end_array(j);
+}
+
+/* "suppressed": the names among names[0..n-1] whose flag is set. */
+static void json_suppressed(obs_json *j, const char *const *names, const int *flag, size_t n)
+{
+    obs_json_key(j, "suppressed");
+    obs_json_begin_array(j);
+    for (size_t k = 0; k < n; k++)
+        if (flag[k]) obs_json_string(j, names[k]);
+    obs_json_end_array(j);
+}
+
+static void json_point(obs_json *j, const obs_km_point *p, long mc)
+{
+    static const char *const names[3] = {"n_risk", "n_event", "n_censor"};
+    int flag[3] = {hidden(p->n_risk, mc), hidden(p->n_event, mc), hidden(p->n_censor, mc)};
     obs_json_begin_object(j);
     obs_json_kv_number(j, "time", p->time);
     obs_json_kv_number(j, "surv", p->surv);
     obs_json_kv_number(j, "std_err", p->std_err);
     obs_json_kv_number(j, "lower", p->lower);
     obs_json_kv_number(j, "upper", p->upper);
-    obs_json_kv_number(j, "n_risk", p->n_risk);
-    obs_json_kv_number(j, "n_event", p->n_event);
-    obs_json_kv_number(j, "n_censor", p->n_censor);
+    json_count(j, "n_risk", p->n_risk, mc);
+    json_count(j, "n_event", p->n_event, mc);
+    json_count(j, "n_censor", p->n_censor, mc);
+    if (mc > 0) json_suppressed(j, names, flag, 3);
     obs_json_end_object(j);
 }
 
 static void render_json(FILE *fp, const obs_km *km, const km_groups *g, const obs_frame *fr,
                         const char *weights, const double *times, size_t ntimes,
-                        obs_km_point *pts, const obs_warnings *warn)
+                        obs_km_point *pts, const obs_warnings *warn, long mc)
 {
     obs_json j;
     double start = obs_km_start_time(km);
@@ -185,8 +243,14 @@ static void render_json(FILE *fp, const obs_km *km, const km_groups *g, const ob
     obs_json_begin_object(&j);
     obs_json_kv_string(&j, "conf_type", obs_km_conf_type_name(km->opt.conf_type));
     obs_json_kv_number(&j, "conf_level", km->opt.conf_level);
-    obs_json_kv_int(&j, "n", (long long)fr->n);
-    obs_json_kv_int(&j, "n_dropped", (long long)fr->n_dropped);
+    json_count(&j, "n", (double)fr->n, mc);
+    json_count(&j, "n_dropped", (double)fr->n_dropped, mc);
+    if (mc > 0) {
+        static const char *const top[2] = {"n", "n_dropped"};
+        int flag[2] = {hidden((double)fr->n, mc), hidden((double)fr->n_dropped, mc)};
+        obs_json_kv_int(&j, "min_cell", mc);
+        json_suppressed(&j, top, flag, 2);
+    }
     obs_json_kv_string(&j, "weights", weights);
     obs_json_kv_bool(&j, "robust_se", km->robust);
     obs_json_key(&j, "strata");
@@ -196,16 +260,21 @@ static void render_json(FILE *fp, const obs_km *km, const km_groups *g, const ob
         if (c->ntime == 0) continue;
         obs_json_begin_object(&j);
         obs_json_kv_string(&j, "name", g->names[k]);
-        obs_json_kv_int(&j, "n", (long long)c->n);
-        if (weights) obs_json_kv_number(&j, "n_weighted", c->n_weighted);
-        obs_json_kv_number(&j, "events", c->events);
+        static const char *const names[6] = {"n", "n_weighted", "events", "n_risk", "n_event",
+                                             "n_censor"};
+        int flag[6] = {hidden((double)c->n, mc), weights && hidden(c->n_weighted, mc),
+                       hidden(c->events, mc), 0, 0, 0};
+        json_count(&j, "n", (double)c->n, mc);
+        if (weights) json_count(&j, "n_weighted", c->n_weighted, mc);
+        json_count(&j, "events", c->events, mc);
         obs_json_kv_number(&j, "median", c->median);
         obs_json_kv_number(&j, "median_lower", c->median_lower);
         obs_json_kv_number(&j, "median_upper", c->median_upper);
         obs_json_kv_numbers(&j, "time", c->time, c->ntime);
-        obs_json_kv_numbers(&j, "n_risk", c->n_risk, c->ntime);
-        obs_json_kv_numbers(&j, "n_event", c->n_event, c->ntime);
-        obs_json_kv_numbers(&j, "n_censor", c->n_censor, c->ntime);
+        json_counts(&j, "n_risk", c->n_risk, c->ntime, mc, &flag[3]);
+        json_counts(&j, "n_event", c->n_event, c->ntime, mc, &flag[4]);
+        json_counts(&j, "n_censor", c->n_censor, c->ntime, mc, &flag[5]);
+        if (mc > 0) json_suppressed(&j, names, flag, 6);
         obs_json_kv_numbers(&j, "surv", c->surv, c->ntime);
         obs_json_kv_numbers(&j, "std_err", c->std_err, c->ntime);
         obs_json_kv_numbers(&j, "lower", c->lower, c->ntime);
@@ -214,7 +283,7 @@ static void render_json(FILE *fp, const obs_km *km, const km_groups *g, const ob
             obs_km_at(c, start, times, ntimes, pts);
             obs_json_key(&j, "at");
             obs_json_begin_array(&j);
-            for (size_t r = 0; r < ntimes; r++) json_point(&j, &pts[r]);
+            for (size_t r = 0; r < ntimes; r++) json_point(&j, &pts[r], mc);
             obs_json_end_array(&j);
         }
         obs_json_end_object(&j);
@@ -228,7 +297,7 @@ static void render_json(FILE *fp, const obs_km *km, const km_groups *g, const ob
 }
 
 static void render_csv(FILE *fp, const obs_km *km, const km_groups *g,
-                       const double *times, size_t ntimes, obs_km_point *pts)
+                       const double *times, size_t ntimes, obs_km_point *pts, long mc)
 {
     double start = obs_km_start_time(km);
     fputs("strata,time,n_risk,n_event,n_censor,surv,std_err,lower,upper\n", fp);
@@ -239,8 +308,8 @@ static void render_csv(FILE *fp, const obs_km *km, const km_groups *g,
             obs_km_at(c, start, times, ntimes, pts);
             for (size_t r = 0; r < ntimes; r++) {
                 csv_string(fp, g->names[k]);
-                csv_number(fp, pts[r].time); csv_number(fp, pts[r].n_risk);
-                csv_number(fp, pts[r].n_event); csv_number(fp, pts[r].n_censor);
+                csv_number(fp, pts[r].time); csv_count(fp, pts[r].n_risk, mc);
+                csv_count(fp, pts[r].n_event, mc); csv_count(fp, pts[r].n_censor, mc);
                 csv_number(fp, pts[r].surv); csv_number(fp, pts[r].std_err);
                 csv_number(fp, pts[r].lower); csv_number(fp, pts[r].upper);
                 fputc('\n', fp);
@@ -249,8 +318,8 @@ static void render_csv(FILE *fp, const obs_km *km, const km_groups *g,
         }
         for (size_t r = 0; r < c->ntime; r++) {
             csv_string(fp, g->names[k]);
-            csv_number(fp, c->time[r]); csv_number(fp, c->n_risk[r]);
-            csv_number(fp, c->n_event[r]); csv_number(fp, c->n_censor[r]);
+            csv_number(fp, c->time[r]); csv_count(fp, c->n_risk[r], mc);
+            csv_count(fp, c->n_event[r], mc); csv_count(fp, c->n_censor[r], mc);
             csv_number(fp, c->surv[r]); csv_number(fp, c->std_err[r]);
             csv_number(fp, c->lower[r]); csv_number(fp, c->upper[r]);
             fputc('\n', fp);
@@ -261,7 +330,7 @@ static void render_csv(FILE *fp, const obs_km *km, const km_groups *g,
 /* print(fit) then summary(fit) (event times, or --times). */
 static obs_status render_text(FILE *fp, const obs_km *km, const km_groups *g, const obs_frame *fr,
                               const char *formula, const char *weights, const double *times,
-                              size_t ntimes, obs_km_point *pts, obs_error *err)
+                              size_t ntimes, obs_km_point *pts, long mc, obs_error *err)
 {
     size_t nc = 0, maxrows = ntimes, w = weights ? 1 : 0;
     double *m = NULL;
@@ -280,9 +349,13 @@ static obs_status render_text(FILE *fp, const obs_km *km, const km_groups *g, co
         return obs_error_set(err, OBS_ENOMEM, "out of memory");
     }
     fprintf(fp, "Kaplan-Meier estimate: %s\n", formula);
-    fprintf(fp, "n = %zu", fr->n);
-    if (fr->n_dropped) fprintf(fp, " (%zu observation%s deleted due to missingness)", fr->n_dropped,
-                               fr->n_dropped == 1 ? "" : "s");
+    if (hidden((double)fr->n, mc)) fprintf(fp, "n = <%ld", mc);
+    else fprintf(fp, "n = %zu", fr->n);
+    if (hidden((double)fr->n_dropped, mc))
+        fprintf(fp, " (<%ld observations deleted due to missingness)", mc);
+    else if (fr->n_dropped)
+        fprintf(fp, " (%zu observation%s deleted due to missingness)", fr->n_dropped,
+                fr->n_dropped == 1 ? "" : "s");
     fputs("\n\n", fp);
 
     snprintf(lcl, sizeof lcl, "%gLCL", km->opt.conf_level);
@@ -302,7 +375,8 @@ static obs_status render_text(FILE *fp, const obs_km *km, const km_groups *g, co
             row[2] = c->median_lower; row[3] = c->median_upper;
             r++;
         }
-        print_matrix(fp, r, cols, m, rn, w ? cn_w : cn_plain);
+        static const int count_plain[5] = {1, 1, 0, 0, 0}, count_w[6] = {1, 1, 1, 0, 0, 0};
+        print_matrix(fp, r, cols, m, rn, w ? cn_w : cn_plain, w ? count_w : count_plain, mc);
     }
 
     snprintf(lo, sizeof lo, "lower %g%% CI", 100 * km->opt.conf_level);
@@ -332,11 +406,38 @@ static obs_status render_text(FILE *fp, const obs_km *km, const km_groups *g, co
                     r++;
                 }
             }
-            print_matrix(fp, r, 7, m, NULL, cn);
+            static const int count[7] = {0, 1, 1, 0, 0, 0, 0};
+            print_matrix(fp, r, 7, m, NULL, cn, count, mc);
         }
     }
     free(m); free(rn);
     return OBS_OK;
+}
+
+/* A count as text: "<mc" when hidden. */
+static void format_count(char *buf, size_t size, double v, long mc)
+{
+    if (hidden(v, mc)) snprintf(buf, size, "<%ld", mc);
+    else snprintf(buf, size, "%.0f", v);
+}
+
+/* cli_add_dropped_warning under --min-cell: the counts from 1 to mc - 1 as
+ * "<mc", so that the warning does not reveal what the output hides. */
+static void add_dropped_warning_hidden(obs_warnings *w, const obs_frame *fr, long mc)
+{
+    char buf[OBS_ERROR_MAX], a[32], b[32];
+    size_t len;
+    if (fr->n_dropped == 0) return;
+    format_count(a, sizeof a, (double)fr->n_dropped, mc);
+    format_count(b, sizeof b, (double)fr->n_read, mc);
+    len = (size_t)snprintf(buf, sizeof buf, "%s of %s rows dropped:", a, b);
+    for (size_t i = 0; i < fr->nexclusions && len < sizeof buf; i++) {
+        const obs_exclusion *e = &fr->exclusions[i];
+        format_count(a, sizeof a, (double)e->count, mc);
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s %s in %s (%s)", i ? "," : "",
+                                e->reason, e->variable, a);
+    }
+    obs_warnings_add(w, "%s", buf);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -353,6 +454,7 @@ int cmd_km(int argc, char **argv)
         {"--conf-level", 1, "level of the pointwise intervals (0.95)"},
         {"--times", 1, "t1,t2,...: read the curves at these times"},
         {"--weights", 1, "case-weight column"},
+        {"--min-cell", 1, "N: hide counts from 1 to N-1 (disclosure control; default off)"},
         {NULL, 0, NULL}};
     cli_args a;
     obs_error err;
@@ -389,6 +491,12 @@ int cmd_km(int argc, char **argv)
         obs_error_set(&err, OBS_EUSAGE, "km: --format must be text, json or csv");
         return cli_fail(&err);
     }
+    long mc = 0;
+    if (cli_get_long(&a, "--min-cell", 0, &mc, &err)) return cli_fail(&err);
+    if (mc < 0) {
+        obs_error_set(&err, OBS_EUSAGE, "km: --min-cell must be a whole number >= 0, not %ld", mc);
+        return cli_fail(&err);
+    }
     if (cli_get_doubles(&a, "--times", &times, &ntimes, &err)) return cli_fail(&err);
     for (size_t k = 0; k < ntimes; k++)
         if (!isfinite(times[k])) {
@@ -416,13 +524,14 @@ int cmd_km(int argc, char **argv)
         pts = malloc(ntimes * sizeof *pts);
         if (!pts) { obs_error_set(&err, OBS_ENOMEM, "out of memory"); code = cli_fail(&err); goto done; }
     }
-    cli_add_dropped_warning(&warn, fr);
+    if (mc > 0) add_dropped_warning_hidden(&warn, fr, mc);
+    else cli_add_dropped_warning(&warn, fr);
     if (cli_output_open(&o, &a)) { code = 2; goto done; }
     if (a.format == CLI_JSON) {
-        render_json(o.fp, km, &g, fr, spec.weights, times, ntimes, pts, &warn);
+        render_json(o.fp, km, &g, fr, spec.weights, times, ntimes, pts, &warn, mc);
     } else if (a.format == CLI_CSV) {
-        render_csv(o.fp, km, &g, times, ntimes, pts);
-    } else if (render_text(o.fp, km, &g, fr, f->text, spec.weights, times, ntimes, pts, &err)) {
+        render_csv(o.fp, km, &g, times, ntimes, pts, mc);
+    } else if (render_text(o.fp, km, &g, fr, f->text, spec.weights, times, ntimes, pts, mc, &err)) {
         cli_output_discard(&o);
         code = cli_fail(&err);
         goto done;

@@ -242,6 +242,13 @@ int cmd_logrank(int argc, char **argv)
         goto done;
     }
     cli_add_dropped_warning(&warn, fr);
+    if (lr->df == 0 &&      /* R: "NaNs produced" and p = NA; say why */
+        obs_warnings_add(&warn, "no P value: 0 degrees of freedom (no events, or no more than "
+                                "one group at risk at the event times)") != OBS_OK) {
+        obs_error_set(&err, OBS_ENOMEM, "out of memory");
+        code = cli_fail(&err);
+        goto done;
+    }
     if (cli_output_open(&o, &a)) { code = 2; goto done; }
     if (a.format == CLI_JSON) render_json(o.fp, lr, fr, &warn);
     else if (a.format == CLI_CSV) render_csv(o.fp, lr, fr);

@@ -24,6 +24,14 @@ static const char *USAGE =
     "--by value are left out; other missing values are excluded per variable.\n"
     "Without --by: the overall column only.  --format html writes a page.\n"
     "\n"
+    "Disclosure control: --min-cell N hides every count from 1 to N-1 (group\n"
+    "sizes, level counts with their percentages, summaries of a group with so\n"
+    "few values, missing counts), then as many further cells as it takes so that\n"
+    "none can be recovered by subtraction from its column or line; \"<N\" in text,\n"
+    "CSV and HTML, null in JSON with \"suppressed\" flags (\"min_cell\": N at the\n"
+    "top).  Zero reveals no one and is shown.  Tests and SMDs are unchanged.\n"
+    "Default off.\n"
+    "\n"
     "example:\n"
     "  obsurv table1 --data lung.csv --by sex --vars age,ph.ecog,wt.loss \\\n"
     "      --categorical ph.ecog --nonnormal wt.loss\n";
@@ -35,6 +43,7 @@ static const cli_option OPTS[] = {
     {"--nonnormal", 1, "continuous variables shown as median [IQR], Kruskal-Wallis test"},
     {"--exact", 1, "categorical variables tested with Fisher's exact test"},
     {"--categorical", 1, "numeric columns to treat as categorical"},
+    {"--min-cell", 1, "N: hide counts from 1 to N-1 (disclosure control; default off)"},
     {NULL, 0, NULL}};
 
 /* Split "a,b, c" into names (pointers into *copy); *names malloc'd. */
@@ -90,6 +99,14 @@ int cmd_table1(int argc, char **argv)
             code = cli_fail(&err);
             goto done;
         }
+    long min_cell = 0;
+    if (cli_get_long(&a, "--min-cell", 0, &min_cell, &err) || min_cell < 0) {
+        if (min_cell < 0)
+            obs_error_set(&err, OBS_EUSAGE, "table1: --min-cell must be a whole number >= 0, not %ld",
+                          min_cell);
+        code = cli_fail(&err);
+        goto done;
+    }
     if (cli_has(&a, "--vars") && n[0] == 0) {
         obs_error_set(&err, OBS_EUSAGE, "table1: --vars: expected column names separated by commas");
         code = cli_fail(&err);
@@ -105,7 +122,7 @@ int cmd_table1(int argc, char **argv)
         .nonnormal = names[1], .nnonnormal = n[1],
         .exact = names[2], .nexact = n[2],
         .categorical = names[3], .ncategorical = n[3]};
-    if (obs_table1_build(t, &spec, &res, &err)) {
+    if (obs_table1_build(t, &spec, &res, &err) || obs_table1_suppress(res, min_cell, &err)) {
         code = cli_fail(&err);
         goto done;
     }

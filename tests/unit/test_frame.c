@@ -121,9 +121,18 @@ static void test_event_coding(void **state)
     assert_int_equal(fr->status[2], 1);
     obs_frame_free(&fr);
 
-    /* negative times: R's Surv, survfit and coxph accept them */
-    fr = frame("t,d\n-1,1\n2,0\n", "Surv(t, d) ~ 1", &KM);
-    assert_true(fr->time[0] == -1.0);
+    /* negative or infinite times: R's Surv and survfit accept them and
+     * report S(t) at t = -1 or a median of Inf; obsurv names the row
+     * (issue 8, tests/cli/catalogue.t).  A counting-process start may be
+     * negative. */
+    frame_error("t,d\n-1,1\n2,0\n", "Surv(t, d) ~ 1", &KM, OBS_EDATA,
+                "d.csv:2: column \"t\": survival time must be a finite number >= 0, got -1");
+    frame_error("t,d\n1,1\n1e999,0\n", "Surv(t, d) ~ 1", &KM, OBS_EDATA,
+                "d.csv:3: column \"t\": survival time must be a finite number >= 0, got Inf");
+    frame_error("a,t,d\n-Inf,1,1\n", "Surv(a, t, d) ~ 1", &KM, OBS_EDATA,
+                "d.csv:2: column \"a\": start time must be a finite number, got -Inf");
+    fr = frame("a,t,d\n-2,-1,1\n0,2,0\n", "Surv(a, t, d) ~ 1", &KM);
+    assert_true(fr->start[0] == -2.0 && fr->time[0] == -1.0);
     obs_frame_free(&fr);
 
     frame_error("t,d\n1,1\n2,3\n", "Surv(t, d) ~ 1", &KM, OBS_EDATA,
