@@ -91,6 +91,9 @@ typedef struct {
     int phase;              /* 0: eta and risk weights, 1: cross-product */
 } fast_chunk;
 
+#define CROSS_PMAX 24
+#define CROSS_BLOCK 128
+
 static void fast_chunk_run(void *arg)
 {
     fast_chunk *c = arg;
@@ -98,11 +101,26 @@ static void fast_chunk_run(void *arg)
     const size_t p = w->p;
     if (c->phase == 0) {
         double mx = 0.0;
-        for (size_t k = c->lo; k < c->hi; k++) {
+        size_t k = c->lo;
+        /* four rows at a time (four independent sums, each in the order of
+         * the general pass: the same bits, without the latency chain) */
+        for (; k + 4 <= c->hi; k += 4) {
+            const double *x0 = w->x + k * p;
+            double e0 = w->off[k], e1 = w->off[k + 1], e2 = w->off[k + 2], e3 = w->off[k + 3];
+            for (size_t j = 0; j < p; j++) {
+                const double b = c->beta[j];
+                e0 += b * x0[j]; e1 += b * x0[p + j]; e2 += b * x0[2 * p + j]; e3 += b * x0[3 * p + j];
+            }
+            w->eta[k] = e0; w->eta[k + 1] = e1; w->eta[k + 2] = e2; w->eta[k + 3] = e3;
+        }
+        for (; k < c->hi; k++) {
             const double *xk = w->x + k * p;
             double e = w->off[k];
             for (size_t j = 0; j < p; j++) e += c->beta[j] * xk[j];
             w->eta[k] = e;
+        }
+        for (k = c->lo; k < c->hi; k++) {
+            const double e = w->eta[k];
             if (fabs(e) > mx || e != e) mx = (e != e) ? INFINITY : fabs(e);
         }
         c->maxabs = mx;
@@ -112,6 +130,54 @@ static void fast_chunk_run(void *arg)
     }
     double *cm = c->part;
     memset(cm, 0, p * p * sizeof *cm);
+    if (p <= CROSS_PMAX) {
+        /* Vector tiles: the rows go in blocks of CROSS_BLOCK; T = v x_i is
+         * formed once per row (plus a zero column p).  Each tile of
+         * elements (i..i+1, j..j+3) of the lower triangle (it may run past
+         * the diagonal or the last column: those sums are dropped) is
+         * accumulated over the block's rows in four SSE2 registers
+         * (separate multiply and add), reading x in place (x's block has
+         * 16 zeros after it).  Every element adds the same terms
+         * t * x_j in row order as the plain loop below, so the sums are
+         * the same bits (a row of weight 0 adds zeros instead of being
+         * skipped, which can only turn a -0 into +0). */
+        typedef double v2d __attribute__((vector_size(16)));
+        const size_t ps = (p + 4) & ~(size_t)3, ts = p + 1;
+        double T[CROSS_BLOCK * (CROSS_PMAX + 1)];
+        double acc[(CROSS_PMAX + 1) * (CROSS_PMAX + 4)];
+        memset(acc, 0, (p + 1) * ps * sizeof *acc);
+        for (size_t k0 = c->lo; k0 < c->hi; k0 += CROSS_BLOCK) {
+            const size_t nb = c->hi - k0 < CROSS_BLOCK ? c->hi - k0 : CROSS_BLOCK;
+            const double *X = w->x + k0 * p;
+            for (size_t r = 0; r < nb; r++) {
+                const double v = w->rw[k0 + r];
+                for (size_t i = 0; i < p; i++) T[r * ts + i] = v * X[r * p + i];
+                T[r * ts + p] = 0.0;
+            }
+            for (size_t i = 0; i < p; i += 2) {
+                for (size_t j = 0; j <= i + 1; j += 4) {
+                    double *c0 = acc + i * ps + j, *c1 = c0 + ps;
+                    v2d a0, a1, b0, b1;
+                    memcpy(&a0, c0, sizeof a0); memcpy(&a1, c0 + 2, sizeof a1);
+                    memcpy(&b0, c1, sizeof b0); memcpy(&b1, c1 + 2, sizeof b1);
+                    const double *tp = T + i, *xp = X + j;
+                    for (size_t r = 0; r < nb; r++, tp += ts, xp += p) {
+                        const v2d t0 = {tp[0], tp[0]}, t1 = {tp[1], tp[1]};
+                        v2d x0, x1;
+                        memcpy(&x0, xp, sizeof x0);
+                        memcpy(&x1, xp + 2, sizeof x1);
+                        a0 += t0 * x0; a1 += t0 * x1;
+                        b0 += t1 * x0; b1 += t1 * x1;
+                    }
+                    memcpy(c0, &a0, sizeof a0); memcpy(c0 + 2, &a1, sizeof a1);
+                    memcpy(c1, &b0, sizeof b0); memcpy(c1 + 2, &b1, sizeof b1);
+                }
+            }
+        }
+        for (size_t i = 0; i < p; i++)
+            for (size_t j = 0; j <= i; j++) cm[j * p + i] = acc[i * ps + j];
+        return;
+    }
     for (size_t k = c->lo; k < c->hi; k++) {
         const double v = w->rw[k];
         if (v == 0.0) continue;
@@ -122,6 +188,24 @@ static void fast_chunk_run(void *arg)
             for (size_t j = 0; j <= i; j++) col[j * p] += t * xk[j];
         }
     }
+}
+
+/* y += s x over p elements, two at a time in SSE2 registers (separate
+ * multiply and add: each element gets exactly y_i + s x_i, as the plain
+ * loop; y and x never overlap). */
+static inline void axpy(double *restrict y, double s, const double *restrict x, size_t p)
+{
+    typedef double v2d __attribute__((vector_size(16)));
+    const v2d sv = {s, s};
+    size_t i = 0;
+    for (; i + 2 <= p; i += 2) {
+        v2d yv, xv;
+        memcpy(&yv, y + i, sizeof yv);
+        memcpy(&xv, x + i, sizeof xv);
+        yv += sv * xv;
+        memcpy(y + i, &yv, sizeof yv);
+    }
+    if (i < p) y[i] += s * x[i];
 }
 
 /* Returns 0 and the pass results when the route applies, 1 otherwise (the
@@ -165,11 +249,11 @@ static int cox_pass_fast(cox_work *w, const double *beta, double *u, double *ima
                     deadwt += w->wt[q];
                     denom2 += rw;
                     loglik += w->wt[q] * w->eta[q];
-                    for (size_t i = 0; i < p; i++) u[i] += w->wt[q] * xq[i];
-                    for (size_t i = 0; i < p; i++) a2[i] += rw * xq[i];
+                    axpy(u, w->wt[q], xq, p);
+                    axpy(a2, rw, xq, p);
                 } else {
                     denom += rw;
-                    for (size_t i = 0; i < p; i++) a[i] += rw * xq[i];
+                    axpy(a, rw, xq, p);
                 }
             }
             if (anydeath) {
@@ -623,11 +707,11 @@ obs_status obs_cox_fit(const obs_cox_data *d, const obs_cox_options *o,
     }
 
     if (o->concordance) {
-        double *lp_sorted = malloc(n * sizeof *lp_sorted);
-        if (!lp_sorted) { rc = obs_error_set(err, OBS_ENOMEM, "cox: out of memory"); goto fail; }
+        /* the fit is done: eta takes the sorted linear predictor and x's
+         * block (pages already touched) serves as the concordance's scratch */
+        double *lp_sorted = w.eta;
         for (size_t k = 0; k < n; k++) lp_sorted[k] = m->linear_predictor[w.row[k]];
-        rc = cox_concordance(&w, lp_sorted, d->cluster, m, err);
-        free(lp_sorted);
+        rc = cox_concordance(&w, lp_sorted, d->cluster, w.x, COX_XBLOCK(n, p), m, err);
         if (rc) goto fail;
     }
 

@@ -16,6 +16,9 @@
 #include <stdint.h>
 #include "obsurv/cox.h"
 
+/* doubles in the block holding x: n p, 16 zeros, n + 1 scratch */
+#define COX_XBLOCK(n, p) ((n) * (p) + 16 + (n) + 1)
+
 typedef struct {
     size_t n, p;
     int counting;           /* start times given */
@@ -23,7 +26,8 @@ typedef struct {
     size_t nstrata;
     size_t *sbeg;           /* nstrata+1: stratum s occupies [sbeg[s], sbeg[s+1]) */
     size_t *row;            /* n: original row of sorted position k */
-    double *x;              /* n*p row-major, centred and scaled, sorted */
+    double *x;              /* n*p row-major, centred and scaled, sorted; a block of
+                               COX_XBLOCK(n, p) doubles (see cox_work.c) */
     double *stop, *start;   /* n sorted (start NULL unless counting) */
     int *status;            /* n sorted */
     double *wt, *off;       /* n sorted */
@@ -33,7 +37,8 @@ typedef struct {
     double *eta;            /* n scratch: linear predictor in sorted order */
     double *a, *a2;         /* p scratch */
     double *cmat, *cmat2;   /* p*p scratch */
-    double *rw;             /* n scratch (right-censored fast pass: risk weights) */
+    double *rw;             /* n scratch (right-censored fast pass: risk weights),
+                               inside x's block; NULL for counting-process data */
     double *gcoef;          /* 2 * ngroups scratch: Efron A0, A1 per event time */
     size_t ngroups;         /* distinct (stratum, event time) pairs */
 } cox_work;
@@ -42,6 +47,8 @@ typedef struct {
  * radix sort of the pairs (key[i], idx[i]) by key; -1 when out of memory. */
 uint64_t cox_double_key(double x);
 int cox_radix_sort(uint64_t *key, size_t *idx, size_t n);
+/* The same with caller scratch kbuf, ibuf (n + 1 each; NULL: allocated). */
+int cox_radix_sort_buf(uint64_t *key, size_t *idx, size_t n, uint64_t *kbuf, size_t *ibuf);
 
 /* Build the workspace (sorting, centring, scaling); owned by the caller,
  * freed with cox_work_free.  zero_one columns (all values in {-1,0,1}) are
@@ -68,8 +75,12 @@ obs_status cox_robust(cox_work *w, const obs_cox_data *d, const obs_cox_options 
                       obs_cox_model *m, const double *beta_scaled, obs_error *err);
 
 /* Concordance of the linear predictor (cox_concordance.c); cluster: codes
- * by original row (the IJ variance sums influences within clusters) or NULL. */
+ * by original row (the IJ variance sums influences within clusters) or NULL.
+ * scratch: nscratch doubles the caller no longer needs (may be NULL); used
+ * instead of allocating when nscratch >= 11 n + 10 (COX_CONC_SCRATCH). */
+#define COX_CONC_SCRATCH(n) (11 * (n) + 10)
 obs_status cox_concordance(const cox_work *w, const double *lp_sorted,
-                           const int *cluster, obs_cox_model *m, obs_error *err);
+                           const int *cluster, double *scratch, size_t nscratch,
+                           obs_cox_model *m, obs_error *err);
 
 #endif

@@ -16,18 +16,19 @@
 
 /* Order rows: stratum ascending, then t descending, ties in idx order (the
  * order idx comes in).  Two stable radix passes: by t descending, then by
- * stratum.  idx (n) is permuted in place; key is scratch (n). */
+ * stratum.  idx (n) is permuted in place; key is scratch (n), kbuf and
+ * ibuf the sort's scratch (n + 1 each). */
 static int order_rows(size_t *idx, size_t n, const double *t, const int *strata,
-                      const size_t *map, uint64_t *key)
+                      const size_t *map, uint64_t *key, uint64_t *kbuf, size_t *ibuf)
 {
     for (size_t k = 0; k < n; k++) {
         size_t i = map ? map[idx[k]] : idx[k];
         key[k] = ~cox_double_key(t[map ? idx[k] : i]);
     }
-    if (cox_radix_sort(key, idx, n)) return -1;
+    if (cox_radix_sort_buf(key, idx, n, kbuf, ibuf)) return -1;
     if (strata) {
         for (size_t k = 0; k < n; k++) key[k] = (uint64_t)(uint32_t)strata[map ? map[idx[k]] : idx[k]];
-        if (cox_radix_sort(key, idx, n)) return -1;
+        if (cox_radix_sort_buf(key, idx, n, kbuf, ibuf)) return -1;
     }
     return 0;
 }
@@ -38,7 +39,7 @@ void cox_work_free(cox_work *w)
     free(w->sbeg); free(w->row); free(w->x); free(w->stop); free(w->start);
     free(w->status); free(w->wt); free(w->off); free(w->skip); free(w->by_start);
     free(w->mean); free(w->scale); free(w->eta); free(w->a); free(w->a2);
-    free(w->cmat); free(w->cmat2); free(w->rw); free(w->gcoef);
+    free(w->cmat); free(w->cmat2); free(w->gcoef);   /* rw lies in x's block */
     memset(w, 0, sizeof *w);
 }
 
@@ -80,12 +81,15 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
 
     key = malloc(n * sizeof *key);
     w->row = malloc(n * sizeof *w->row);
-    w->x = malloc((n * p + 1) * sizeof *w->x);
+    /* one block: x (n p), 16 zeros (cox_fit.c reads tiles of 4 past the
+     * end), then n + 1 doubles: the sort's index scratch here, the fast
+     * pass's rw later; after the fit the concordance's scratch */
+    w->x = calloc(COX_XBLOCK(n, p), sizeof *w->x);
     w->stop = malloc(n * sizeof *w->stop);
     w->status = malloc(n * sizeof *w->status);
     w->wt = malloc(n * sizeof *w->wt);
     w->off = malloc(n * sizeof *w->off);
-    w->eta = malloc(n * sizeof *w->eta);
+    w->eta = malloc((n + 1) * sizeof *w->eta);   /* + 1: sort scratch */
     w->skip = calloc(n, sizeof *w->skip);
     w->mean = calloc(p + 1, sizeof *w->mean);
     w->scale = malloc((p + 1) * sizeof *w->scale);
@@ -105,7 +109,8 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
     }
 
     for (size_t i = 0; i < n; i++) w->row[i] = i;
-    if (order_rows(w->row, n, d->stop, d->strata, NULL, key)) {
+    if (order_rows(w->row, n, d->stop, d->strata, NULL, key, (uint64_t *)w->eta,
+                   (size_t *)(w->x + n * p + 16))) {
         rc = obs_error_set(err, OBS_ENOMEM, "cox: out of memory (sorting)");
         goto done;
     }
@@ -171,7 +176,8 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
     if (w->counting) {
         /* positions ordered by start descending within stratum */
         for (size_t k = 0; k < n; k++) w->by_start[k] = k;
-        if (order_rows(w->by_start, n, w->start, d->strata, w->row, key)) {
+        if (order_rows(w->by_start, n, w->start, d->strata, w->row, key, (uint64_t *)w->eta,
+                       (size_t *)(w->x + n * p + 16))) {
             rc = obs_error_set(err, OBS_ENOMEM, "cox: out of memory (sorting)");
             goto done;
         }
@@ -209,9 +215,9 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
                 k = k2;
             }
         w->ngroups = g;
-        w->rw = malloc((n + 1) * sizeof *w->rw);
+        w->rw = w->x + n * p + 16;
         w->gcoef = malloc((2 * g + 2) * sizeof *w->gcoef);
-        if (!w->rw || !w->gcoef) { rc = obs_error_set(err, OBS_ENOMEM, "cox: out of memory"); goto done; }
+        if (!w->gcoef) { rc = obs_error_set(err, OBS_ENOMEM, "cox: out of memory"); goto done; }
     }
 
 #undef STRATUM

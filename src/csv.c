@@ -117,6 +117,22 @@ static obs_status read_field(reader *r, const char **pp, field *f, size_t fieldn
                                  r->source, r->line, fieldno);
     } else {
         const char *s = p;
+        /* eight bytes at a time while none of them is ',', '\n', '\r' or
+         * NUL (a zero byte of v ^ pattern; the boolean test of Mycroft's
+         * has-zero expression is exact); the loop below then finds the
+         * exact end and reports errors as before */
+        while (end - p >= 8) {
+            uint64_t v, x, any = 0;
+            memcpy(&v, p, 8);
+#define CSV_HASZERO(w) (((w) - 0x0101010101010101ULL) & ~(w) & 0x8080808080808080ULL)
+            x = v ^ 0x2C2C2C2C2C2C2C2CULL; any |= CSV_HASZERO(x);
+            x = v ^ 0x0A0A0A0A0A0A0A0AULL; any |= CSV_HASZERO(x);
+            x = v ^ 0x0D0D0D0D0D0D0D0DULL; any |= CSV_HASZERO(x);
+            any |= CSV_HASZERO(v);
+#undef CSV_HASZERO
+            if (any) break;
+            p += 8;
+        }
         for (; p < end; p++) {
             char c = *p;
             if (c == ',' || c == '\n') break;

@@ -41,6 +41,7 @@ typedef struct {
     obs_levelset ls;
     int *code;                   /* n: level of each used row (categorical) */
     double *val;                 /* n: value of each used row (numeric) */
+    int borrowed;                /* val is the table column itself (not freed) */
 } rvar;
 
 typedef struct {
@@ -66,12 +67,20 @@ static void rvars_free(rvars *rv, size_t nterms)
     for (size_t k = 0; k < rv->nv; k++) {
         obs_levelset_free(&rv->v[k].ls);
         free(rv->v[k].code);
-        free(rv->v[k].val);
+        if (!rv->v[k].borrowed) free(rv->v[k].val);
     }
     free(rv->v);
     if (rv->tv)
         for (size_t i = 0; i < nterms; i++) free(rv->tv[i]);
     free(rv->tv);
+}
+
+/* 1 when the frame uses every table row in order (no row dropped). */
+static int rows_identity(const obs_frame *fr)
+{
+    for (size_t q = 0; q < fr->n; q++)
+        if (fr->row[q] != q) return 0;
+    return 1;
 }
 
 /* Collect the distinct term variables (by text) and evaluate them on the
@@ -112,6 +121,13 @@ static obs_status eval_vars(const obs_table *t, const obs_formula *f, int drop, 
                                              fv->text, r->col->name, val);
                     }
                 }
+            if (!r->categorical && !r->islog && n == t->nrow && rows_identity(fr)) {
+                /* every row used, in order: the column itself, no copy
+                 * (at 10^7 rows and 10 covariates, 800 MB less) */
+                r->val = r->col->num;
+                r->borrowed = 1;
+                continue;
+            }
             if (!r->categorical) {
                 r->val = malloc(n * sizeof(double));
                 if (!r->val) return nomem(err);

@@ -121,10 +121,31 @@ obs_status obs_levelset_build(obs_levelset *ls, const obs_column *c, size_t nrow
         if (c->missing ? c->missing[i] : isnan(c->num[i])) continue;
         ls->uvals[nv++] = value_of(c, i, islog);
     }
-    qsort(ls->uvals, nv, sizeof(double), cmp_double);
     size_t nu = 0;
-    for (size_t k = 0; k < nv; k++)
-        if (nu == 0 || ls->uvals[k] != ls->uvals[nu - 1]) ls->uvals[nu++] = ls->uvals[k];
+    /* a grouping column has few distinct values: find them by one scan
+     * against a short list (the first of equal values kept, as the stable
+     * sort below keeps it), sorting only those; beyond FEW_LEVELS distinct
+     * values, sort everything */
+    enum { FEW_LEVELS = 32 };
+    double few[FEW_LEVELS];
+    size_t nf = 0;
+    for (size_t k = 0; k < nv && nf <= FEW_LEVELS; k++) {
+        size_t q = 0;
+        while (q < nf && few[q] != ls->uvals[k]) q++;
+        if (q == nf) {
+            if (nf == FEW_LEVELS) { nf++; break; }
+            few[nf++] = ls->uvals[k];
+        }
+    }
+    if (nf <= FEW_LEVELS) {
+        qsort(few, nf, sizeof(double), cmp_double);
+        memcpy(ls->uvals, few, nf * sizeof(double));
+        nu = nf;
+    } else {
+        qsort(ls->uvals, nv, sizeof(double), cmp_double);
+        for (size_t k = 0; k < nv; k++)
+            if (nu == 0 || ls->uvals[k] != ls->uvals[nu - 1]) ls->uvals[nu++] = ls->uvals[k];
+    }
     ls->nuvals = nu;
     /* read.csv makes a column of whole numbers (within int range) an integer
      * vector, and as.character() of an integer never uses an exponent:

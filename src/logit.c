@@ -116,18 +116,44 @@ static size_t wls_qr(double *a, double *qty, size_t n, size_t p, double *vtv,
     size_t rank = 0;
     for (size_t j = 0; j < p; j++) {
         double *aj = a + j * n;
-        double orig = 0;
-        for (size_t i = 0; i < n; i++) orig += aj[i] * aj[i];
+        double orig = 0, dot = 0, sigma = 0;
+        /* The earlier reflectors are applied one after the other; each
+         * pass over the column does reflector k's update and, on the
+         * updated values, the next reflector's dot product (or, after the
+         * last one, the norm below row rank): the same operations in the
+         * same order as separate loops, with half the passes over memory. */
+        if (rank == 0) {
+            for (size_t i = 0; i < n; i++) orig += aj[i] * aj[i];
+            sigma = orig;                          /* the same sum */
+        } else {
+            const double *v0 = a + cols[0] * n;
+            for (size_t i = 0; i < n; i++) {
+                orig += aj[i] * aj[i];
+                dot += v0[i] * aj[i];
+            }
+        }
         orig = sqrt(orig);
         for (size_t k = 0; k < rank; k++) {       /* apply earlier reflectors */
             const double *v = a + cols[k] * n;
-            double dot = 0;
-            for (size_t i = k; i < n; i++) dot += v[i] * aj[i];
-            double f = 2.0 * dot / vtv[k];
-            for (size_t i = k; i < n; i++) aj[i] -= f * v[i];
+            const double f = 2.0 * dot / vtv[k];
+            aj[k] -= f * v[k];
+            if (k + 1 < rank) {
+                const double *vn = a + cols[k + 1] * n;
+                double d = 0;
+                for (size_t i = k + 1; i < n; i++) {
+                    aj[i] -= f * v[i];
+                    d += vn[i] * aj[i];
+                }
+                dot = d;
+            } else {
+                double s2 = 0;
+                for (size_t i = k + 1; i < n; i++) {
+                    aj[i] -= f * v[i];
+                    s2 += aj[i] * aj[i];
+                }
+                sigma = s2;
+            }
         }
-        double sigma = 0;
-        for (size_t i = rank; i < n; i++) sigma += aj[i] * aj[i];
         sigma = sqrt(sigma);
         if (rank >= n || !(sigma > QR_TOL * orig) || orig == 0) {
             aliased[j] = 1;
@@ -140,12 +166,26 @@ static size_t wls_qr(double *a, double *qty, size_t n, size_t p, double *vtv,
         rdiag[rank] = alpha;
         cols[rank++] = j;
     }
-    for (size_t k = 0; k < rank; k++) {
-        const double *v = a + cols[k] * n;
+    if (rank > 0) {                               /* Q'y, fused the same way */
+        const double *v0 = a + cols[0] * n;
         double dot = 0;
-        for (size_t i = k; i < n; i++) dot += v[i] * qty[i];
-        double f = 2.0 * dot / vtv[k];
-        for (size_t i = k; i < n; i++) qty[i] -= f * v[i];
+        for (size_t i = 0; i < n; i++) dot += v0[i] * qty[i];
+        for (size_t k = 0; k < rank; k++) {
+            const double *v = a + cols[k] * n;
+            const double f = 2.0 * dot / vtv[k];
+            qty[k] -= f * v[k];
+            if (k + 1 < rank) {
+                const double *vn = a + cols[k + 1] * n;
+                double d = 0;
+                for (size_t i = k + 1; i < n; i++) {
+                    qty[i] -= f * v[i];
+                    d += vn[i] * qty[i];
+                }
+                dot = d;
+            } else {
+                for (size_t i = k + 1; i < n; i++) qty[i] -= f * v[i];
+            }
+        }
     }
     for (size_t j = 0; j < p; j++) b[j] = 0;
     for (size_t m = rank; m-- > 0;) {             /* back substitution */
@@ -172,6 +212,12 @@ typedef struct {
     double *xtwx, *xtwz;         /* out: p*p lower triangle, p */
 } normal_chunk;
 
+#define NORMAL_PMAX 24
+#define NORMAL_BLOCK 128
+
+/* no-tree-loop-distribute-patterns: the short per-row zero padding must not
+ * become a memset call */
+__attribute__((optimize("no-tree-loop-distribute-patterns")))
 static void normal_chunk_run(void *arg)
 {
     normal_chunk *c = arg;
@@ -179,6 +225,61 @@ static void normal_chunk_run(void *arg)
     double row[64];
     memset(c->xtwx, 0, p * p * sizeof *c->xtwx);
     memset(c->xtwz, 0, p * sizeof *c->xtwz);
+    if (p <= NORMAL_PMAX) {
+        /* Blocks of NORMAL_BLOCK rows (rows of weight 0 left out) are
+         * copied row-major (stride ps, zero padded) with T = w x_j; each
+         * tile of elements (j..j+1, k..k+3), k >= j rounded down to 4 (the
+         * sums left of the diagonal or past column p are dropped), is
+         * accumulated over the block's rows in four SSE2 registers.  Each
+         * element adds the same terms (w x_j) x_k in row order as the plain
+         * loop below: the same bits. */
+        typedef double v2d __attribute__((vector_size(16)));
+        const size_t ps = (p + 4) & ~(size_t)3, ts = p + 1;
+        double X[NORMAL_BLOCK * (NORMAL_PMAX + 4)], T[NORMAL_BLOCK * (NORMAL_PMAX + 1)];
+        double acc[(NORMAL_PMAX + 1) * (NORMAL_PMAX + 4)];
+        double *xtwz = c->xtwz;
+        memset(acc, 0, (p + 1) * ps * sizeof *acc);
+        size_t i = c->lo;
+        while (i < c->hi) {
+            size_t nb = 0;
+            for (; i < c->hi && nb < NORMAL_BLOCK; i++) {
+                const double wi = c->wt[i];
+                if (wi == 0.0) continue;
+                double *xr = X + nb * ps, *tr = T + nb * ts;
+                for (size_t j = 0; j < p; j++) {
+                    const double v = c->x[j * n + i];
+                    xr[j] = v;
+                    tr[j] = wi * v;
+                    xtwz[j] += c->wz[i] * v;
+                }
+                for (size_t j = p; j < ps; j++) xr[j] = 0.0;
+                tr[p] = 0.0;
+                nb++;
+            }
+            for (size_t j = 0; j < p; j += 2) {
+                for (size_t k = j & ~(size_t)3; k < p; k += 4) {
+                    double *c0 = acc + j * ps + k, *c1 = c0 + ps;
+                    v2d a0, a1, b0, b1;
+                    memcpy(&a0, c0, sizeof a0); memcpy(&a1, c0 + 2, sizeof a1);
+                    memcpy(&b0, c1, sizeof b0); memcpy(&b1, c1 + 2, sizeof b1);
+                    const double *tp = T + j, *xp = X + k;
+                    for (size_t r = 0; r < nb; r++, tp += ts, xp += ps) {
+                        const v2d t0 = {tp[0], tp[0]}, t1 = {tp[1], tp[1]};
+                        v2d x0, x1;
+                        memcpy(&x0, xp, sizeof x0);
+                        memcpy(&x1, xp + 2, sizeof x1);
+                        a0 += t0 * x0; a1 += t0 * x1;
+                        b0 += t1 * x0; b1 += t1 * x1;
+                    }
+                    memcpy(c0, &a0, sizeof a0); memcpy(c0 + 2, &a1, sizeof a1);
+                    memcpy(c1, &b0, sizeof b0); memcpy(c1 + 2, &b1, sizeof b1);
+                }
+            }
+        }
+        for (size_t j = 0; j < p; j++)
+            for (size_t k = j; k < p; k++) c->xtwx[j * p + k] = acc[j * ps + k];
+        return;
+    }
     for (size_t i = c->lo; i < c->hi; i++) {
         const double wi = c->wt[i];
         if (wi == 0.0) continue;
@@ -228,6 +329,34 @@ static int wls_normal(const double *x, const double *wt, const double *wz, size_
         if (!isfinite(b[j])) return 1;
     }
     return 0;
+}
+
+/* eta = X b, mu = linkinv(eta) and the unit deviances (into devi) over
+ * rows [lo, hi).  eta by blocks of rows, column after column: each eta[i]
+ * still sums x_ij b_j in the order j = 0..p-1 (the same bits), with
+ * sequential reads instead of p strided streams. */
+typedef struct {
+    const double *x, *b, *y, *w;
+    double *eta, *mu, *devi;
+    size_t n, p, lo, hi;
+} eta_chunk;
+
+static void eta_chunk_run(void *arg)
+{
+    eta_chunk *c = arg;
+    const size_t n = c->n, p = c->p;
+    for (size_t i0 = c->lo; i0 < c->hi; i0 += 2048) {
+        const size_t i1 = c->hi - i0 < 2048 ? c->hi : i0 + 2048;
+        for (size_t i = i0; i < i1; i++) c->eta[i] = 0;
+        for (size_t j = 0; j < p; j++) {
+            const double *xj = c->x + j * n, bj = c->b[j];
+            for (size_t i = i0; i < i1; i++) c->eta[i] += xj[i] * bj;
+        }
+    }
+    for (size_t i = c->lo; i < c->hi; i++) {
+        c->mu[i] = linkinv(c->eta[i]);
+        c->devi[i] = dev_resid(c->y[i], c->mu[i], c->w ? c->w[i] : 1.0);
+    }
 }
 
 void obs_logit_fit_free(obs_logit_fit **fit)
@@ -362,13 +491,19 @@ restart:
                 goto done;
             }
         }
-        dev = 0;
-        for (size_t i = 0; i < n; i++) {
-            double e = 0;
-            for (size_t j = 0; j < p; j++) e += x[j * n + i] * b[j];
-            eta[i] = e;
-            mu[i] = linkinv(e);
-            dev += dev_resid(y[i], mu[i], w ? w[i] : 1.0);
+        /* eta, mu and each row's deviance on two fixed halves of the rows
+         * (into qty, free at this point), then the deviance summed in row
+         * order: the same bits on one or two threads */
+        {
+            eta_chunk ec[2];
+            size_t lo[3];
+            obs_parallel_split(n, 2, lo);
+            for (int c = 0; c < 2; c++)
+                ec[c] = (eta_chunk){x, b, y, w, eta, mu, qty, n, p, lo[c], lo[c + 1]};
+            void *args[2] = {&ec[0], &ec[1]};
+            obs_parallel_run(eta_chunk_run, args, 2, n >= 20000 ? obs_parallel_threads() : 1);
+            dev = 0;
+            for (size_t i = 0; i < n; i++) dev += qty[i];
         }
         int done_now = fabs(dev - devold) / (fabs(dev) + 0.1) < epsilon || iter == maxit;
         if (done_now && !qr_step) {

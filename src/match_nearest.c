@@ -30,6 +30,7 @@
 #include <string.h>
 #include "obsurv/match.h"
 #include "obsurv/rng.h"
+#include "cox_internal.h"   /* cox_radix_sort, cox_double_key */
 
 void obs_match_options_default(obs_match_options *o)
 {
@@ -152,6 +153,38 @@ static int cmp_unit(const void *a, const void *b)
     return (x->i > y->i) - (x->i < y->i);
 }
 
+/* Sort keys, given in ascending index order, as qsort with cmp_unit would:
+ * two stable LSD radix sorts (cox_sort.c), by distance (-0 as +0: the
+ * comparison finds them equal), then by stratum; ties keep index order.
+ * Returns -1 (nothing done) when out of memory or a distance is NaN (the
+ * caller then uses qsort). */
+static int sort_units(unit_key *keys, size_t n)
+{
+    for (size_t k = 0; k < n; k++) if (isnan(keys[k].d)) return -1;
+    uint64_t *key = malloc((n + 1) * sizeof *key);
+    size_t *idx = malloc((n + 1) * sizeof *idx);
+    unit_key *tmp = malloc((n + 1) * sizeof *tmp);
+    int rc = -1, strata = 0;
+    if (!key || !idx || !tmp) goto done;
+    for (size_t k = 0; k < n; k++) {
+        key[k] = cox_double_key(keys[k].d == 0 ? 0.0 : keys[k].d);
+        idx[k] = k;
+        if (keys[k].stratum != keys[0].stratum) strata = 1;
+    }
+    if (cox_radix_sort(key, idx, n)) goto done;
+    if (strata) {
+        for (size_t k = 0; k < n; k++)
+            key[k] = (uint64_t)((uint32_t)keys[idx[k]].stratum ^ 0x80000000u);   /* signed order */
+        if (cox_radix_sort(key, idx, n)) goto done;
+    }
+    for (size_t k = 0; k < n; k++) tmp[k] = keys[idx[k]];
+    memcpy(keys, tmp, n * sizeof *keys);
+    rc = 0;
+done:
+    free(key); free(idx); free(tmp);
+    return rc;
+}
+
 /* Treated order keys: by distance (sign gives the direction), then index. */
 typedef struct { double d; size_t t; } treated_key;
 
@@ -160,6 +193,31 @@ static int cmp_treated(const void *a, const void *b)
     const treated_key *x = a, *y = b;
     if (x->d != y->d) return x->d < y->d ? -1 : 1;
     return (x->t > y->t) - (x->t < y->t);
+}
+
+/* Sort treated keys, given in ascending t order, as qsort with cmp_treated
+ * would: a stable LSD radix sort by distance (-0 as +0), ties in t order.
+ * Returns -1 (nothing done) when out of memory or a distance is NaN. */
+static int sort_treated(treated_key *tk, size_t n)
+{
+    for (size_t k = 0; k < n; k++) if (isnan(tk[k].d)) return -1;
+    uint64_t *key = malloc((n + 1) * sizeof *key);
+    size_t *idx = malloc((n + 1) * sizeof *idx);
+    treated_key *tmp = malloc((n + 1) * sizeof *tmp);
+    int rc = -1;
+    if (key && idx && tmp) {
+        for (size_t k = 0; k < n; k++) {
+            key[k] = cox_double_key(tk[k].d == 0 ? 0.0 : tk[k].d);
+            idx[k] = k;
+        }
+        if (cox_radix_sort(key, idx, n) == 0) {
+            for (size_t k = 0; k < n; k++) tmp[k] = tk[idx[k]];
+            memcpy(tk, tmp, n * sizeof *tk);
+            rc = 0;
+        }
+    }
+    free(key); free(idx); free(tmp);
+    return rc;
 }
 
 /* The size of a distance difference as the comparisons see it: |x|, or
@@ -267,7 +325,7 @@ obs_status obs_match_nearest(const double *distance, const int *treat,
         keys[i].d = distance[i];
         keys[i].i = i;
     }
-    qsort(keys, n, sizeof *keys, cmp_unit);
+    if (sort_units(keys, n)) qsort(keys, n, sizeof *keys, cmp_unit);
 
     /* Control positions 1..n0; each treated unit's insertion point and the
      * range [lo, hi] of control positions in its stratum. */
@@ -306,7 +364,8 @@ obs_status obs_match_nearest(const double *distance, const int *treat,
         tkeys[t].t = t;
         tkeys[t].d = order == OBS_MATCH_ORDER_LARGEST ? -distance[m->treated[t]] : distance[m->treated[t]];
     }
-    if (order == OBS_MATCH_ORDER_LARGEST || order == OBS_MATCH_ORDER_SMALLEST)
+    if ((order == OBS_MATCH_ORDER_LARGEST || order == OBS_MATCH_ORDER_SMALLEST) &&
+        sort_treated(tkeys, n1))
         qsort(tkeys, n1, sizeof *tkeys, cmp_treated);
     for (size_t t = 0; t < n1; t++) ord[t] = tkeys[t].t;
     if (order == OBS_MATCH_ORDER_RANDOM) {        /* Fisher-Yates */
@@ -325,7 +384,7 @@ obs_status obs_match_nearest(const double *distance, const int *treat,
         next_unit = malloc(n * sizeof *next_unit);
         if (!next_unit) { rc = obs_error_set(err, OBS_ENOMEM, "out of memory"); goto done; }
         for (size_t k = 0; k < n; k++) { keys[k].i = k; keys[k].stratum = exact ? exact[k] : 0; keys[k].d = 0; }
-        qsort(keys, n, sizeof *keys, cmp_unit);   /* (stratum, index) */
+        if (sort_units(keys, n)) qsort(keys, n, sizeof *keys, cmp_unit);   /* (stratum, index) */
         for (size_t k = 0; k < n; k++)
             next_unit[keys[k].i] = k + 1 < n && keys[k + 1].stratum == keys[k].stratum ? (long)keys[k + 1].i : -1;
     }

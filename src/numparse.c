@@ -52,32 +52,38 @@ static double slow_strtod(const char *p, size_t len)
     return v;
 }
 
-/* If the 8 bytes at p are all ASCII digits, store their value in *out and
- * return 1 (SWAR: "parsing eight digits with three multiplications",
- * W. Mula and D. Lemire; the digits pair up in lanes of 8, 16, 32 bits).
- * Little-endian byte order: the first digit is the lowest byte. */
-static inline int eight_digits(const char *p, uint64_t *out)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    /* every byte in 0x30..0x39: high nibble 3, and adding 6 does not carry */
-    if ((((v & 0xF0F0F0F0F0F0F0F0ULL) | (((v + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4))) !=
-        0x3333333333333333ULL)
-        return 0;
-    v -= 0x3030303030303030ULL;
-    v = ((v * (1 + (10ULL << 8))) >> 8) & 0x00FF00FF00FF00FFULL;      /* 10 a + b   in 16-bit lanes */
-    v = ((v * (1 + (100ULL << 16))) >> 16) & 0x0000FFFF0000FFFFULL;   /* 100 ab + cd in 32-bit lanes */
-    *out = (v * (1 + (10000ULL << 32))) >> 32;                       /* 10^4 abcd + efgh */
-    return 1;
-}
-
-/* Accumulate the run of digits at s into *m; returns the end of the run. */
+/* Accumulate the run of digits at s into *m; returns the end of the run.
+ * Eight bytes at a time: a byte is a digit iff its high nibble is 3 and
+ * adding 6 does not carry out of the low nibble; the first non-digit is
+ * the lowest nonzero byte of the classification word (a carry or borrow
+ * only moves up, from a non-digit byte, so the bytes below it are exact).
+ * A short run (1-7 digits, as in "0.518294") is shifted up so that the
+ * digits take the low-order places of an eight-digit number with leading
+ * zeros, and converted by three multiplications (SWAR: "parsing eight
+ * digits with three multiplications", W. Mula and D. Lemire; the digits
+ * pair up in lanes of 8, 16, 32 bits; little-endian: the first digit is
+ * the lowest byte).  The mantissa is
+ * the same integer, modulo 2^64, as one digit at a time. */
 static inline const char *digit_run(const char *s, const char *end, uint64_t *m)
 {
-    uint64_t chunk, acc = *m;
-    while (end - s >= 8 && eight_digits(s, &chunk)) {
-        acc = acc * 100000000ULL + chunk;
-        s += 8;
+    static const uint64_t pow10_u64[9] = {1, 10, 100, 1000, 10000, 100000, 1000000,
+                                           10000000, 100000000};
+    uint64_t acc = *m;
+    while (end - s >= 8) {
+        uint64_t v;
+        memcpy(&v, s, 8);
+        uint64_t cls = ((v & 0xF0F0F0F0F0F0F0F0ULL) |
+                        (((v + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) ^
+                       0x3333333333333333ULL;
+        unsigned nd = cls ? (unsigned)__builtin_ctzll(cls) / 8 : 8;
+        if (nd == 0) { *m = acc; return s; }
+        uint64_t d = (v - 0x3030303030303030ULL) << (8 * (8 - nd));
+        d = ((d * (1 + (10ULL << 8))) >> 8) & 0x00FF00FF00FF00FFULL;
+        d = ((d * (1 + (100ULL << 16))) >> 16) & 0x0000FFFF0000FFFFULL;
+        d = (d * (1 + (10000ULL << 32))) >> 32;
+        acc = acc * pow10_u64[nd] + d;
+        s += nd;
+        if (nd < 8) { *m = acc; return s; }
     }
     while (s < end && (unsigned)(*s - '0') < 10) {
         acc = acc * 10 + (unsigned)(*s - '0');

@@ -4,6 +4,9 @@
  */
 #include <math.h>
 #include <stdio.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
@@ -463,6 +466,14 @@ int cmd_cox(int argc, char **argv)
     obs_error err;
     obs_error_clear(&err);
     if (cli_parse(argc, argv, opts, USAGE, &a)) return a.exit_code;
+#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD)
+    /* blocks up to 32 MB from the heap, and freed memory kept there: the
+     * table's columns, freed after the frame is built, are reused by the
+     * fit's arrays instead of being returned to the kernel and faulted in
+     * again (at 1M rows 120k -> 81k page faults, ~5% of the run) */
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
 
     obs_cox_options o;
     obs_cox_options_default(&o);
@@ -525,6 +536,9 @@ int cmd_cox(int argc, char **argv)
     int code = 0;
     obs_warnings_init(&warn);
     if (cli_load_frame(&a, &spec, &t, &f, &fr, &err)) return cli_fail(&err);
+    /* only --predict reads the table again: otherwise free its memory
+     * before the fit (at 10M rows it is about 1 GB) */
+    if (!cli_get(&a, "--predict")) obs_table_free(&t);
 
     if (fr->weights) {
         for (size_t i = 0; i < fr->n; i++)

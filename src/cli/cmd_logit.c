@@ -49,6 +49,7 @@ int cmd_logit(int argc, char **argv)
     obs_frame *fr = NULL;
     obs_logit_fit *fit = NULL;
     if (cli_load_frame(&a, &spec, &t, &f, &fr, &err)) return cli_fail(&err);
+    obs_table_free(&t);   /* the frame holds all the fit needs: free the table's memory now */
     int code = 0;
     if (ps_fit(fr, &fit, &err)) { code = cli_fail(&err); goto done; }
 

@@ -339,6 +339,9 @@ int cmd_match(int argc, char **argv)
     a.read_all_columns = cli_has(&a, "--matched");   /* writes the input rows back out */
     if (cli_load_frame(&a, &spec, &t, &f, &fr, &err)) { code = cli_fail(&err); goto done; }
     if (id) idcol = obs_table_find(t, id);
+    /* the table is read again only for --id, --exact and --matched: free
+     * its memory before the fit otherwise (about 1 GB at 10M rows) */
+    if (idcol < 0 && !exact && !cli_get(&a, "--matched")) obs_table_free(&t);
     if (ps_fit(fr, &fit, &err)) { code = cli_fail(&err); goto done; }
     cli_add_dropped_warning(&warn, fr);
     for (size_t k = 0; k < fit->warnings.n; k++)
