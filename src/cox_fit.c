@@ -501,7 +501,23 @@ static void cox_newton(cox_work *w, const obs_cox_options *o, double *beta,
             *converged = 1;
             return;
         }
-        if (*iter == o->max_iter) break;
+        /* Out of iterations.  Counting-process fits stop here, as R's
+         * agfit4: the last point tried is kept unless it was worse than the
+         * best by more than eps (then the best is recomputed below).
+         * Right-censored Breslow/Efron fits, as R's coxfit6, take the step
+         * once more and end with iter = max_iter + 1 at the last accepted
+         * point; exact-ties fits, as R's coxexact, stop at max_iter there. */
+        if (*iter == o->max_iter && w->ties == OBS_COX_EXACT) break;
+        if (*iter == o->max_iter && w->counting) {
+            if (!notfinite && (newlk - best) / fabs(best) >= -o->eps) {
+                loglik[1] = newlk;
+                *rank = r2;
+                memcpy(beta, newbeta, p * sizeof *beta);
+                obs_chol_invert(imat, p);
+                return;
+            }
+            break;
+        }
         if (notfinite || newlk < best) {
             halving++;
             for (size_t i = 0; i < p; i++)

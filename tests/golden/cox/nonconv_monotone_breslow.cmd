@@ -1,0 +1,1 @@
+cox --data @TESTS@/catalogue/data/cox_monotone.csv --formula "Surv(time, status) ~ x" --ties breslow --format json
