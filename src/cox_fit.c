@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cox_internal.h"
+#include "obsurv/progress.h"
 #include "obsurv/dist.h"
 #include "obsurv/linalg.h"
 #include "obsurv/parallel.h"
@@ -489,6 +490,10 @@ static void cox_newton(cox_work *w, const obs_cox_options *o, double *beta,
 
     for (*iter = 1; *iter <= o->max_iter; (*iter)++) {
         newlk = pass(w, newbeta, u, imat);
+        {   /* progress of long fits (the CLI shows it on a terminal only) */
+            obs_progress_event ev = {OBS_PROGRESS_ITER, "cox", (size_t)*iter, 0, newlk};
+            obs_progress_report(&ev);
+        }
         int notfinite = !isfinite(newlk) || !all_finite(u, p) || !all_finite(imat, p * p);
         int r2 = obs_chol_decompose(imat, p, o->toler_chol, aliased);
         if (w->counting && r2 != *rank) notfinite = 1;

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "obsurv/logit.h"
+#include "obsurv/progress.h"
 #include "obsurv/dist.h"
 #include "obsurv/linalg.h"
 #include "obsurv/parallel.h"
@@ -504,6 +505,10 @@ restart:
             obs_parallel_run(eta_chunk_run, args, 2, n >= 20000 ? obs_parallel_threads() : 1);
             dev = 0;
             for (size_t i = 0; i < n; i++) dev += qty[i];
+        }
+        {   /* progress of long fits (the CLI shows it on a terminal only) */
+            obs_progress_event ev = {OBS_PROGRESS_ITER, "logit", (size_t)iter, 0, -dev / 2};
+            obs_progress_report(&ev);
         }
         int done_now = fabs(dev - devold) / (fabs(dev) + 0.1) < epsilon || iter == maxit;
         if (done_now && !qr_step) {
