@@ -251,6 +251,20 @@ static void render_json(FILE *fp, const obs_km *km, const km_groups *g, const ob
         obs_json_kv_int(&j, "min_cell", mc);
         json_suppressed(&j, top, flag, 2);
     }
+    if (mc == 0) {
+        cli_json_exclusions(&j, fr);
+    } else {                      /* the same list, small counts hidden */
+        obs_json_key(&j, "exclusions");
+        obs_json_begin_array(&j);
+        for (size_t i = 0; i < fr->nexclusions; i++) {
+            obs_json_begin_object(&j);
+            obs_json_kv_string(&j, "variable", fr->exclusions[i].variable);
+            obs_json_kv_string(&j, "reason", fr->exclusions[i].reason);
+            json_count(&j, "count", (double)fr->exclusions[i].count, mc);
+            obs_json_end_object(&j);
+        }
+        obs_json_end_array(&j);
+    }
     obs_json_kv_string(&j, "weights", weights);
     obs_json_kv_bool(&j, "robust_se", km->robust);
     obs_json_key(&j, "strata");
