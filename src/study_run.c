@@ -252,12 +252,18 @@ static obs_status build_cohort(const obs_study_spec *s, const obs_table *raw, ob
         free(arm);
         return obs_error_set(err, OBS_ENOMEM, "out of memory");
     }
+    /* the study window: rows whose window column is missing or outside */
+    const obs_column *wc = s->window_column ? obs_table_column(raw, s->window_column) : NULL;
+    size_t bad_time = 0, miss_window = 0, outside = 0;
     for (size_t i = 0; i < n; i++) {
         int a = arm_of(&am, i);
         if (a == -2) { miss_t++; continue; }
         if (a == -1) { other++; continue; }
         if (tc->missing[i]) { miss_time++; continue; }
+        if (!isfinite(tc->num[i]) || tc->num[i] < 0) { bad_time++; continue; }
         if (ec->missing[i]) { miss_event++; continue; }
+        if (wc && wc->missing[i]) { miss_window++; continue; }
+        if (wc && (wc->num[i] < s->window_from || wc->num[i] > s->window_to)) { outside++; continue; }
         arm[m] = a;
         keep[m++] = i;
     }
@@ -266,7 +272,15 @@ static obs_status build_cohort(const obs_study_spec *s, const obs_table *raw, ob
     snprintf(reason, sizeof reason, "treatment neither %s nor %s", s->arms[0], s->arms[1]);
     if (!rc) rc = add_exclusion(r, reason, other, err);
     if (!rc) rc = add_exclusion(r, "missing survival time", miss_time, err);
+    if (!rc) rc = add_exclusion(r, "invalid survival time (negative or infinite)", bad_time, err);
     if (!rc) rc = add_exclusion(r, "missing vital status", miss_event, err);
+    if (!rc && wc) {
+        snprintf(reason, sizeof reason, "missing %s (study window)", s->window_column);
+        rc = add_exclusion(r, reason, miss_window, err);
+        snprintf(reason, sizeof reason, "outside the study window (%s %g to %g)", s->window_column,
+                 s->window_from, s->window_to);
+        if (!rc) rc = add_exclusion(r, reason, outside, err);
+    }
     r->n_read = n;
     r->n = m;
     obs_table *sub = NULL, *u = NULL;
@@ -488,6 +502,13 @@ static obs_status check_references(const obs_study_spec *s, const obs_table *t, 
     if (!rc) rc = check_column(s, t, s->event, s->event_line, "outcome.event", err);
     if (!rc && s->id) rc = check_column(s, t, s->id, s->id_line, "id", err);
     if (!rc && s->center) rc = check_column(s, t, s->center, s->center_line, "center", err);
+    if (!rc && s->window_column) {
+        rc = check_column(s, t, s->window_column, s->window_line, "window.column", err);
+        const obs_column *wc = rc ? NULL : obs_table_column(t, s->window_column);
+        if (wc && wc->type != OBS_COL_NUMERIC)
+            rc = obs_error_set(err, OBS_EUSAGE, "%s:%d: window.column: column \"%s\" is not numeric", s->path,
+                               s->window_line, s->window_column);
+    }
     for (size_t i = 0; i < s->nbaseline && !rc; i++)
         rc = check_column(s, t, s->baseline[i], s->baseline_lines[i], "baseline.variables", err);
     for (size_t i = 0; i < s->nnonnormal && !rc; i++)

@@ -423,6 +423,26 @@ static obs_status parse_published(ctx *c, yaml_node_t *n, obs_study_spec *s)
     return rc;
 }
 
+/* window: {column: year, from: 1985, to: 2010} — the study period. */
+static obs_status parse_window(ctx *c, yaml_node_t *n, obs_study_spec *s)
+{
+    map_iter it;
+    const char *k;
+    yaml_node_t *kn, *v;
+    s->window_line = line_of(n);
+    obs_status rc = map_begin(c, n, "window", &it);
+    while (!rc && map_next(c, &it, &k, &kn, &v)) {
+        if (!strcmp(k, "column")) rc = scalar(c, v, "window.column", &s->window_column);
+        else if (!strcmp(k, "from")) rc = number(c, v, "window.from", &s->window_from);
+        else if (!strcmp(k, "to")) rc = number(c, v, "window.to", &s->window_to);
+        else rc = fail(c, kn, "window: unknown key \"%s\" (column, from, to)", k);
+    }
+    if (!rc && !s->window_column) rc = fail(c, n, "window: missing key \"column\"%s", NULL);
+    if (!rc && s->window_from > s->window_to)
+        rc = fail(c, n, "window: \"from\" is after \"to\"%s", NULL);
+    return rc;
+}
+
 static obs_status parse_report(ctx *c, yaml_node_t *n, obs_study_spec *s)
 {
     map_iter it;
@@ -483,6 +503,7 @@ static obs_status parse_root(ctx *c, yaml_node_t *root, obs_study_spec *s)
             s->subgroup_formula_line = line_of(v);
         } else if (!strcmp(k, "published")) rc = parse_published(c, v, s);
         else if (!strcmp(k, "report")) rc = parse_report(c, v, s);
+        else if (!strcmp(k, "window")) rc = parse_window(c, v, s);
         else if (!strcmp(k, "seed")) {
             double d;
             rc = number(c, v, "seed", &d);
@@ -491,7 +512,7 @@ static obs_status parse_root(ctx *c, yaml_node_t *root, obs_study_spec *s)
             if (!rc) s->seed = (unsigned long)d;
         } else
             rc = fail(c, kn, "unknown key \"%s\" (title, data, table, query, id, center, treatment, outcome, "
-                             "baseline, propensity, survival, cox, subgroups, subgroup_formula, interaction, published, "
+                             "baseline, propensity, survival, cox, subgroups, subgroup_formula, interaction, window, published, "
                              "report, seed)", k);
     }
     if (rc) return rc;
@@ -519,6 +540,8 @@ obs_status obs_study_spec_load(const char *path, obs_study_spec **out, obs_error
     s->match_ratio = 1;
     s->match_caliper = NAN;
     s->surv_at = 60;
+    s->window_from = -INFINITY;
+    s->window_to = INFINITY;
     s->screen = 1;
     s->conf_level = 0.95;
     s->seed = 2011;
@@ -557,7 +580,7 @@ void obs_study_spec_free(obs_study_spec **sp)
     obs_study_spec *s = *sp;
     free(s->path); free(s->title); free(s->data); free(s->table); free(s->query);
     free(s->id); free(s->center); free(s->treatment); free(s->arms[0]); free(s->arms[1]);
-    free(s->time); free(s->event); free(s->time_unit);
+    free(s->time); free(s->event); free(s->time_unit); free(s->window_column);
     free_list(s->baseline, s->nbaseline);
     free_list(s->nonnormal, s->nnonnormal);
     free_list(s->exact, s->nexact);

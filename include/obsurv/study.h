@@ -99,6 +99,9 @@ typedef struct {
     /* YAML lines of the references to data columns, for error messages */
     int treatment_line, arms_line, time_line, event_line, id_line, center_line;
     int ps_line, subgroup_formula_line, data_line;
+    char *window_column;      /* study window: rows with window_column outside */
+    double window_from, window_to;   /* [from, to] are excluded (NaN = open) */
+    int window_line;
     int *baseline_lines, *nonnormal_lines, *exact_lines, *categorical_lines, *interaction_lines;
 } obs_study_spec;
 

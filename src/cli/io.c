@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "obsurv/reader.h"
 #include "obsurv/json.h"
+#include "obsurv/render_frame.h"
 
 obs_status cli_load_table(const cli_args *a, obs_table **t, obs_error *err)
 {
@@ -86,14 +87,7 @@ void cli_print_warnings(const obs_warnings *w)
 
 void cli_add_dropped_warning(obs_warnings *w, const obs_frame *fr)
 {
-    if (!fr || fr->n_dropped == 0) return;
-    char buf[OBS_ERROR_MAX];
-    size_t len = 0;
-    len += snprintf(buf + len, sizeof buf - len, "%zu of %zu rows dropped:", fr->n_dropped, fr->n_read);
-    for (size_t i = 0; i < fr->nexclusions && len < sizeof buf; i++)
-        len += snprintf(buf + len, sizeof buf - len, "%s %s in %s (%zu)", i ? "," : "",
-                        fr->exclusions[i].reason, fr->exclusions[i].variable, fr->exclusions[i].count);
-    obs_warnings_add(w, "%s", buf);
+    obs_frame_dropped_warning(w, fr);
 }
 
 int cli_output_open(cli_output *o, const cli_args *a)
@@ -143,14 +137,5 @@ void cli_output_discard(cli_output *o)
 
 void cli_json_exclusions(obs_json *j, const obs_frame *fr)
 {
-    obs_json_key(j, "exclusions");
-    obs_json_begin_array(j);
-    for (size_t i = 0; fr && i < fr->nexclusions; i++) {
-        obs_json_begin_object(j);
-        obs_json_kv_string(j, "variable", fr->exclusions[i].variable);
-        obs_json_kv_string(j, "reason", fr->exclusions[i].reason);
-        obs_json_kv_int(j, "count", (long long)fr->exclusions[i].count);
-        obs_json_end_object(j);
-    }
-    obs_json_end_array(j);
+    obs_render_exclusions_json(j, fr);
 }

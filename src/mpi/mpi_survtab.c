@@ -253,7 +253,7 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static void km_json(FILE *fp, const obs_km *km, char **names, size_t n, size_t n_dropped,
+static void km_json(FILE *fp, const obs_km *km, char **names, size_t n, const obs_frame *fr,
                     const char *weights, const double *times, size_t ntimes, const obs_warnings *warn)
 {
     obs_json j;
@@ -264,7 +264,8 @@ static void km_json(FILE *fp, const obs_km *km, char **names, size_t n, size_t n
     obs_json_kv_string(&j, "conf_type", obs_km_conf_type_name(km->opt.conf_type));
     obs_json_kv_number(&j, "conf_level", km->opt.conf_level);
     obs_json_kv_number(&j, "n", (double)n);
-    obs_json_kv_number(&j, "n_dropped", (double)n_dropped);
+    obs_json_kv_number(&j, "n_dropped", (double)fr->n_dropped);
+    mpi_json_exclusions(&j, fr);
     obs_json_kv_string(&j, "weights", weights);
     obs_json_kv_bool(&j, "robust_se", km->robust);
     obs_json_key(&j, "strata");
@@ -401,7 +402,7 @@ int mpi_run_km(const mpi_args *a, const obs_formula *f)
         obs_warnings warn;
         obs_warnings_init(&warn);
         mpi_dropped_warning(&warn, fr);
-        km_json(stdout, km, names, nused, fr->n_dropped, a->weights, times, ntimes, &warn);
+        km_json(stdout, km, names, nused, fr, a->weights, times, ntimes, &warn);
         obs_warnings_free(&warn);
         obs_km_free(&km);
         for (size_t k = 0; k < nc; k++) free(names[k]);

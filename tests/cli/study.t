@@ -69,3 +69,14 @@ run study --help
 exit 0
 stdout obsurv study SPEC.yaml --out DIR
 end
+
+case a study window excludes the rows outside it and says why
+run study @TESTS@/cli/data/study_window.yaml --data @DATA@/lung.csv --out @TMP@/window
+exit 0
+stdout 228 rows read, 66 excluded, 162 analysed
+end
+
+case the window's reason is in results.json
+run study @TESTS@/cli/data/study_window.yaml --data @DATA@/lung.csv --out @TMP@/window2 --quiet
+exit 0
+end
