@@ -503,6 +503,97 @@ static int grow_rows(columns *c, size_t want)
     return 0;
 }
 
+/* Fast skip of the last `nf` fields of a row, none of them read (columns
+ * skipped or already text): on success *pp points at the row's line end
+ * ('\n', a CR that ends the line, or r->end), exactly where nf calls of
+ * read_field/next_field would leave it before the last next_field, and 1 is
+ * returned.  Eight bytes at a time, with exact per-byte masks (a zero byte
+ * of v ^ pattern: ~(((w & 0x7F..) + 0x7F..) | w | 0x7F..), no false
+ * positive): the commas before the first '\n', '\r', '"' or NUL are
+ * counted.  Anything unusual (a quote, a NUL, a CR inside a field, a row
+ * with more or fewer fields) returns 0 with *pp untouched, and the caller
+ * takes the field-by-field path, which gives the same results and messages. */
+static int skip_rest_fast(const reader *r, const char **pp, size_t nf)
+{
+    const char *p = *pp, *end = r->end;
+    size_t commas = 0;
+#define CSV_ZMASK(w) (~((((w) & 0x7F7F7F7F7F7F7F7FULL) + 0x7F7F7F7F7F7F7F7FULL) | (w) | 0x7F7F7F7F7F7F7F7FULL))
+/* how many bytes of a mask have their high bit set (the byte sum of the
+ * 0/1 bytes lands in the top byte: no popcount instruction at -O2) */
+#define CSV_BYTES_SET(m) ((size_t)((((m) >> 7) * 0x0101010101010101ULL) >> 56))
+    while (end - p >= 8) {
+        uint64_t v, stop;
+        memcpy(&v, p, 8);
+        uint64_t cm = CSV_ZMASK(v ^ 0x2C2C2C2C2C2C2C2CULL);
+        stop = CSV_ZMASK(v ^ 0x0A0A0A0A0A0A0A0AULL) | CSV_ZMASK(v ^ 0x0D0D0D0D0D0D0D0DULL) |
+               CSV_ZMASK(v ^ 0x2222222222222222ULL) | CSV_ZMASK(v);
+        if (stop) {
+            unsigned b = (unsigned)__builtin_ctzll(stop);      /* 8 * byte + 7 */
+            commas += CSV_BYTES_SET(cm & ((1ULL << b) - 1));
+            p += b / 8;
+            goto at_stop;
+        }
+        commas += CSV_BYTES_SET(cm);
+        p += 8;
+    }
+    for (; p < end; p++) {
+        char c = *p;
+        if (c == ',') commas++;
+        else if (c == '\n' || c == '\r' || c == '"' || c == '\0') goto at_stop;
+    }
+    /* end of input: the row ends here */
+    if (commas + 1 != nf) return 0;
+    *pp = p;
+    return 1;
+at_stop:
+    if (commas + 1 != nf) return 0;
+    if (*p == '\n' || (*p == '\r' && (p + 1 == end || p[1] == '\n'))) {
+        *pp = p;
+        return 1;
+    }
+    return 0;
+}
+
+/* Fast skip of `nf` fields, none of them read, that are followed by more
+ * fields of the row: on success *pp points at the comma that ends the last
+ * of them (where nf - 1 calls of read_field/next_field and one read_field
+ * would leave it) and 1 is returned; the masks as in skip_rest_fast.  A
+ * quote, NUL, CR or line end before the nf-th comma returns 0 with *pp
+ * untouched: the caller takes the field-by-field path. */
+static int skip_some_fast(const reader *r, const char **pp, size_t nf)
+{
+    const char *p = *pp, *end = r->end;
+    size_t need = nf;                 /* commas still to pass, >= 1 */
+    while (end - p >= 8) {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        uint64_t cm = CSV_ZMASK(v ^ 0x2C2C2C2C2C2C2C2CULL);
+        uint64_t stop = CSV_ZMASK(v ^ 0x0A0A0A0A0A0A0A0AULL) | CSV_ZMASK(v ^ 0x0D0D0D0D0D0D0D0DULL) |
+                        CSV_ZMASK(v ^ 0x2222222222222222ULL) | CSV_ZMASK(v);
+        if (stop) cm &= (1ULL << __builtin_ctzll(stop)) - 1;   /* commas before it */
+        size_t nc = CSV_BYTES_SET(cm);
+        if (nc >= need) {
+            for (size_t t = 1; t < need; t++) cm &= cm - 1;     /* drop the first need-1 */
+            *pp = p + __builtin_ctzll(cm) / 8;
+            return 1;
+        }
+        if (stop) return 0;
+        need -= nc;
+        p += 8;
+    }
+    for (; p < end; p++) {
+        char c = *p;
+        if (c == ',') {
+            if (--need == 0) { *pp = p; return 1; }
+        } else if (c == '\n' || c == '\r' || c == '"' || c == '\0') {
+            return 0;
+        }
+    }
+    return 0;
+}
+#undef CSV_ZMASK
+#undef CSV_BYTES_SET
+
 /* Pass 1 (see the design note).  *pp is at the first data row. */
 static obs_status pass_numbers(reader *r, const char *p, columns *c)
 {
@@ -526,7 +617,23 @@ static obs_status pass_numbers(reader *r, const char *p, columns *c)
         c->rowoff[i] = (size_t)(p - r->base);
         c->rowline[i] = row_line;
         for (size_t j = 0;; j++) {
-            if (c->is_factor[j] == COL_NUM) {
+            int skipped = 0;
+            if (c->is_factor[j] != COL_NUM) {   /* a run of fields only split */
+                size_t m = j + 1;
+                while (m < k && c->is_factor[m] != COL_NUM) m++;
+                if (m == k) {
+                    if (skip_rest_fast(r, &p, k - j)) {
+                        next_field(r, &p);      /* the row's line end */
+                        break;
+                    }
+                } else if (skip_some_fast(r, &p, m - j)) {
+                    j = m - 1;                  /* p at the comma ending field m - 1 */
+                    skipped = 1;
+                }
+            }
+            if (skipped) {
+                /* on to the comma below */
+            } else if (c->is_factor[j] == COL_NUM) {
                 double v;
                 const char *q = obs_scan_decimal(p, end, &v);
                 if (q && (q == end || *q == ',' || at_line_end(r, q))) {

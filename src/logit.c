@@ -34,20 +34,22 @@
 #define LOGIT_THRESH 30.0
 #define QR_TOL 1e-11
 
-/* binomial()$linkinv with R's guards. */
-static double linkinv(double eta)
-{
-    double e = eta < -LOGIT_THRESH ? DBL_EPSILON
-             : (eta > LOGIT_THRESH ? 1.0 / DBL_EPSILON : exp(eta));
-    return e / (1.0 + e);
-}
-
 /* binomial()$mu.eta with R's guards. */
 static double mu_eta(double eta)
 {
     if (eta > LOGIT_THRESH || eta < -LOGIT_THRESH)
         return DBL_EPSILON;
     double ex = exp(eta), opexp = 1.0 + ex;
+    return ex / (opexp * opexp);
+}
+
+/* mu_eta(eta) given ex = exp(eta) as eta_chunk_run's linkinv computed it
+ * (linkinv and mu_eta call exp on the same range of eta): the same value. */
+static double mu_eta_ex(double eta, double ex)
+{
+    if (eta > LOGIT_THRESH || eta < -LOGIT_THRESH)
+        return DBL_EPSILON;
+    double opexp = 1.0 + ex;
     return ex / (opexp * opexp);
 }
 
@@ -340,6 +342,7 @@ typedef struct {
     const double *x, *b, *y, *w;
     double *eta, *mu, *devi;
     size_t n, p, lo, hi;
+    double *ex;                  /* optional out: linkinv's exp(eta) per row */
 } eta_chunk;
 
 static void eta_chunk_run(void *arg)
@@ -348,16 +351,79 @@ static void eta_chunk_run(void *arg)
     const size_t n = c->n, p = c->p;
     for (size_t i0 = c->lo; i0 < c->hi; i0 += 2048) {
         const size_t i1 = c->hi - i0 < 2048 ? c->hi : i0 + 2048;
-        for (size_t i = i0; i < i1; i++) c->eta[i] = 0;
+        double *eta = c->eta;
+        for (size_t i = i0; i < i1; i++) eta[i] = 0;
         for (size_t j = 0; j < p; j++) {
+            /* two rows at a time in SSE2 registers: each element still
+             * gets eta + x_ij * b_j, one multiplication and one addition */
+            typedef double v2d __attribute__((vector_size(16)));
             const double *xj = c->x + j * n, bj = c->b[j];
-            for (size_t i = i0; i < i1; i++) c->eta[i] += xj[i] * bj;
+            const v2d bv = {bj, bj};
+            size_t i = i0;
+            for (; i + 2 <= i1; i += 2) {
+                v2d e, xv;
+                memcpy(&e, eta + i, sizeof e);
+                memcpy(&xv, xj + i, sizeof xv);
+                e += xv * bv;
+                memcpy(eta + i, &e, sizeof e);
+            }
+            for (; i < i1; i++) eta[i] += xj[i] * bj;
         }
     }
     for (size_t i = c->lo; i < c->hi; i++) {
-        c->mu[i] = linkinv(c->eta[i]);
+        const double eta = c->eta[i];
+        double e = eta < -LOGIT_THRESH ? DBL_EPSILON
+                 : (eta > LOGIT_THRESH ? 1.0 / DBL_EPSILON : exp(eta));
+        if (c->ex) c->ex[i] = e;
+        c->mu[i] = e / (1.0 + e);   /* binomial()$linkinv with R's guards */
         c->devi[i] = dev_resid(c->y[i], c->mu[i], c->w ? c->w[i] : 1.0);
     }
+}
+
+/* The IRLS weights of rows [lo, hi) at the current eta and mu:
+ *   normal route (a_out NULL):  wt[i] = W,  wz[i] = W z;
+ *   QR route:  wz[i] = sqrt(W) z and a_out (n x p) = sqrt(W) X.
+ * Each row's values depend on that row alone: the same bits on one or two
+ * threads. */
+typedef struct {
+    const double *x, *y, *w, *eta, *mu;
+    double *wt, *wz, *a_out;
+    size_t n, p, lo, hi;
+    const double *ex;            /* NULL, or exp(eta) from eta_chunk_run */
+} weight_chunk;
+
+static void weight_chunk_run(void *arg)
+{
+    weight_chunk *c = arg;
+    const double *x = c->x, *y = c->y, *w = c->w, *eta = c->eta, *mu = c->mu;
+    const size_t n = c->n, p = c->p;
+    for (size_t i = c->lo; i < c->hi; i++) {
+        double wi = w ? w[i] : 1.0;
+        double me = c->ex ? mu_eta_ex(eta[i], c->ex[i]) : mu_eta(eta[i]);
+        double var = mu[i] * (1 - mu[i]);
+        double zi = eta[i] + (y[i] - mu[i]) / me;
+        double sw = wi > 0 ? sqrt(wi * me * me / var) : 0.0;
+        if (c->a_out) {
+            c->wz[i] = sw * zi;
+            for (size_t j = 0; j < p; j++) c->a_out[j * n + i] = sw * x[j * n + i];
+        } else {
+            c->wt[i] = sw * sw;
+            c->wz[i] = sw * sw * zi;
+        }
+    }
+}
+
+static void irls_weights(const double *x, size_t n, size_t p, const double *y, const double *w,
+                         const double *eta, const double *mu, const double *ex,
+                         double *wt, double *wz, double *a_out)
+{
+    weight_chunk wc[2];
+    size_t lo[3];
+    obs_parallel_split(n, 2, lo);
+    for (int c = 0; c < 2; c++)
+        wc[c] = (weight_chunk){x, y, w, eta, mu, wt, wz, a_out, n, p, lo[c], lo[c + 1], ex};
+    void *args[2] = {&wc[0], &wc[1]};
+    obs_parallel_run(weight_chunk_run, args, 2, n >= 20000 ? obs_parallel_threads() : 1);
 }
 
 void obs_logit_fit_free(obs_logit_fit **fit)
@@ -446,22 +512,20 @@ obs_status obs_logit_fit_irls(const double *x, size_t n, size_t p,
     memcpy(eta0, eta, n * sizeof *eta);
     memcpy(mu0, mu, n * sizeof *mu);
     const double devstart = devold;
+    /* exp(eta) of the last normal-route step, kept by eta_chunk_run in a's
+     * fourth column (free on that route) for the next step's mu_eta; never
+     * used after eta is reset (restart, QR redo) */
+    double *const ex_keep = p > 3 ? a + 3 * n : NULL;
+    int have_ex;
 restart:
+    have_ex = 0;
     for (iter = 1; iter <= maxit; iter++) {
         int qr_step = use_qr;
         if (!use_qr) {
             /* W into a's first column, W z into qty; eta/mu of this step
              * kept in a's second/third columns for the final QR redo */
             double *wt = a, *keep_eta = a + n, *keep_mu = a + 2 * (p > 2 ? n : 0);
-            for (size_t i = 0; i < n; i++) {
-                double wi = w ? w[i] : 1.0;
-                double me = mu_eta(eta[i]);
-                double var = mu[i] * (1 - mu[i]);
-                double zi = eta[i] + (y[i] - mu[i]) / me;
-                double sw = wi > 0 ? sqrt(wi * me * me / var) : 0.0;
-                wt[i] = sw * sw;
-                qty[i] = sw * sw * zi;
-            }
+            irls_weights(x, n, p, y, w, eta, mu, have_ex ? ex_keep : NULL, wt, qty, NULL);
             if (p > 2) {
                 memcpy(keep_eta, eta, n * sizeof *eta);
                 memcpy(keep_mu, mu, n * sizeof *mu);
@@ -476,15 +540,7 @@ restart:
             rank = p;
         }
         if (qr_step) {
-            for (size_t i = 0; i < n; i++) {
-                double wi = w ? w[i] : 1.0;
-                double me = mu_eta(eta[i]);
-                double var = mu[i] * (1 - mu[i]);
-                double zi = eta[i] + (y[i] - mu[i]) / me;
-                double sw = wi > 0 ? sqrt(wi * me * me / var) : 0.0;
-                qty[i] = sw * zi;
-                for (size_t j = 0; j < p; j++) a[j * n + i] = sw * x[j * n + i];
-            }
+            irls_weights(x, n, p, y, w, eta, mu, NULL, NULL, qty, a);
             rank = wls_qr(a, qty, n, p, vtv, rdiag, cols, f->aliased, b);
             if (rank == 0) {
                 free(eta0); free(mu0); free(nscr);
@@ -500,11 +556,13 @@ restart:
             size_t lo[3];
             obs_parallel_split(n, 2, lo);
             for (int c = 0; c < 2; c++)
-                ec[c] = (eta_chunk){x, b, y, w, eta, mu, qty, n, p, lo[c], lo[c + 1]};
+                ec[c] = (eta_chunk){x, b, y, w, eta, mu, qty, n, p, lo[c], lo[c + 1],
+                                   use_qr ? NULL : ex_keep};
             void *args[2] = {&ec[0], &ec[1]};
             obs_parallel_run(eta_chunk_run, args, 2, n >= 20000 ? obs_parallel_threads() : 1);
             dev = 0;
             for (size_t i = 0; i < n; i++) dev += qty[i];
+            have_ex = !use_qr && ex_keep;
         }
         {   /* progress of long fits (the CLI shows it on a terminal only) */
             obs_progress_event ev = {OBS_PROGRESS_ITER, "logit", (size_t)iter, 0, -dev / 2};
@@ -516,6 +574,7 @@ restart:
             memcpy(eta, a + n, n * sizeof *eta);
             memcpy(mu, a + 2 * n, n * sizeof *mu);
             use_qr = 1;
+            have_ex = 0;
             iter--;
             continue;
         }
@@ -562,8 +621,22 @@ restart:
     /* Null deviance, AIC, degrees of freedom as glm.fit and binomial()$aic. */
     double wtdmu = intercept ? sumwy / sumw : 0.5;
     double aic = 0, nulldev = 0;
+    /* the terms that depend on y alone when the weight is 1, computed once
+     * by the same calls (y is 0 or 1): the same bits as row by row */
+    const double dev1[2] = {dev_resid(0.0, wtdmu, 1.0), dev_resid(1.0, wtdmu, 1.0)};
+    const double lc1[2] = {lgamma(1.0 + 1) - lgamma(0.0 + 1) - lgamma(1.0 - 0.0 + 1),
+                           lgamma(1.0 + 1) - lgamma(1.0 + 1) - lgamma(1.0 - 1.0 + 1)};
     for (size_t i = 0; i < n; i++) {
         double wi = w ? w[i] : 1.0;
+        if (wi == 1.0) {
+            const int yi = y[i] > 0;
+            nulldev += dev1[yi];
+            double k = (double)yi;                  /* nearbyint(1 * y) */
+            double a = k > 0 ? k * log(mu[i]) : 0.0;
+            double b = 1.0 - k > 0 ? (1.0 - k) * log1p(-mu[i]) : 0.0;
+            aic += lc1[yi] + a + b;                 /* log_dbinom(k, 1, mu) */
+            continue;
+        }
         nulldev += dev_resid(y[i], wtdmu, wi);
         if (wi > 0) {
             double m = wi;                          /* binomial aic: m = weights */
