@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "obsurv/render_logrank.h"
 #include "obsurv/json.h"
 #include "obsurv/logrank.h"
 
@@ -64,62 +65,6 @@ static void csv_number(FILE *fp, double x)
 {
     if (isfinite(x)) fprintf(fp, ",%.17g", x);
     else fputs(",NA", fp);
-}
-
-static void render_json(FILE *fp, const obs_logrank *lr, const obs_frame *fr,
-                        const obs_warnings *warn)
-{
-    obs_json j;
-    size_t G = lr->ngroups;
-    obs_json_init(&j, fp);
-    obs_json_begin_object(&j);
-    obs_json_kv_number(&j, "chisq", lr->chisq);
-    obs_json_kv_int(&j, "df", lr->df);
-    obs_json_kv_number(&j, "p", lr->p);
-    obs_json_kv_number(&j, "rho", lr->rho);
-    obs_json_kv_int(&j, "n", (long long)fr->n);
-    obs_json_kv_int(&j, "n_dropped", (long long)fr->n_dropped);
-        cli_json_exclusions(&j, fr);
-    obs_json_key(&j, "groups");
-    obs_json_begin_array(&j);
-    for (size_t g = 0; g < G; g++) {
-        double oe = lr->observed[g] - lr->expected[g];
-        obs_json_begin_object(&j);
-        obs_json_kv_string(&j, "name", fr->group_names[g]);
-        obs_json_kv_int(&j, "n", (long long)lr->n[g]);
-        obs_json_kv_number(&j, "observed", lr->observed[g]);
-        obs_json_kv_number(&j, "expected", lr->expected[g]);
-        obs_json_kv_number(&j, "oe2_over_e", oe * oe / lr->expected[g]);
-        obs_json_kv_number(&j, "oe2_over_v", oe * oe / lr->var[g * G + g]);
-        obs_json_end_object(&j);
-    }
-    obs_json_end_array(&j);
-    obs_json_key(&j, "var");
-    obs_json_begin_array(&j);
-    for (size_t g = 0; g < G; g++) {
-        obs_json_begin_array(&j);
-        for (size_t h = 0; h < G; h++) obs_json_number(&j, lr->var[g * G + h]);
-        obs_json_end_array(&j);
-    }
-    obs_json_end_array(&j);
-    if (fr->strata) {
-        obs_json_key(&j, "strata");
-        obs_json_begin_array(&j);
-        for (size_t s = 0; s < lr->nstrata; s++) {
-            obs_json_begin_object(&j);
-            obs_json_kv_string(&j, "name", fr->strata_names[s]);
-            obs_json_kv_int(&j, "n", (long long)lr->n_strata[s]);
-            obs_json_kv_numbers(&j, "observed", lr->observed_strata + s * G, G);
-            obs_json_kv_numbers(&j, "expected", lr->expected_strata + s * G, G);
-            obs_json_end_object(&j);
-        }
-        obs_json_end_array(&j);
-    }
-    obs_json_key(&j, "warnings");
-    obs_json_begin_array(&j);
-    for (size_t k = 0; k < warn->n; k++) obs_json_string(&j, warn->msg[k]);
-    obs_json_end_array(&j);
-    obs_json_end_object(&j);
 }
 
 static void render_csv(FILE *fp, const obs_logrank *lr, const obs_frame *fr)
@@ -250,7 +195,7 @@ int cmd_logrank(int argc, char **argv)
         goto done;
     }
     if (cli_output_open(&o, &a)) { code = 2; goto done; }
-    if (a.format == CLI_JSON) render_json(o.fp, lr, fr, &warn);
+    if (a.format == CLI_JSON) obs_render_logrank_json(o.fp, lr, fr, fr->n, &warn);
     else if (a.format == CLI_CSV) render_csv(o.fp, lr, fr);
     else render_text(o.fp, lr, fr, f->text);
     code = cli_output_close(&o);
