@@ -24,7 +24,7 @@ static void title_text(obs_plot *p, double width, const char *title)
 }
 
 obs_plot *obs_figure_km(const obs_km *km, const char *const *names, const char *time_unit,
-                        double xmax, const char *title)
+                        double xmax, const char *title, long min_cell)
 {
     double tmax = 0;
     for (size_t k = 0; k < km->ncurves; k++) {
@@ -113,7 +113,8 @@ obs_plot *obs_figure_km(const obs_km *km, const char *const *names, const char *
         for (size_t i = 0; i < nt; i++) {
             char buf[32];
             double r = c->ntime ? pts[i].n_risk : 0;
-            if (r == floor(r)) snprintf(buf, sizeof buf, "%.0f", r);
+            if (min_cell > 0 && r > 0 && r < (double)min_cell) snprintf(buf, sizeof buf, "<%ld", min_cell);
+            else if (r == floor(r)) snprintf(buf, sizeof buf, "%.0f", r);
             else snprintf(buf, sizeof buf, "%.1f", r);
             obs_plot_text(p, obs_plot_px(&a, ticks[i]), y, buf, 10, OBS_ANCHOR_MIDDLE, 0, 0, 0x000000);
         }

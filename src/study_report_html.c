@@ -119,7 +119,7 @@ static obs_plot *figure_km(const obs_study_result *r)
         snprintf(names[k], sizeof names[k], "%s", r->arm_names[k]);
         nm[k] = names[k];
     }
-    return obs_figure_km(r->km, nm, unit_of(r->spec), r->spec->km_xmax, NULL);
+    return obs_figure_km(r->km, nm, unit_of(r->spec), r->spec->km_xmax, NULL, r->spec->min_cell);
 }
 
 static obs_plot *figure_forest(const obs_study_result *r)

@@ -388,6 +388,8 @@ static obs_status run_table1(const obs_study_spec *s, const obs_table *t, obs_ta
     if (obs_table1_build(t, &ts, out, &e))
         return obs_error_set(err, e.status, "%s:%d: baseline: %s", s->path,
                              s->baseline_lines ? s->baseline_lines[0] : 1, e.msg);
+    /* report: min_cell — small counts and the percentages that reveal them */
+    if (s->min_cell > 0) return obs_table1_suppress(*out, s->min_cell, err);
     return OBS_OK;
 }
 

@@ -22,9 +22,10 @@
 #include "obsurv/km.h"
 
 /* curves: km->ncurves curves named names[k]; time_unit labels the axis
- * ("months"); xmax 0 = the last time; ticks NULL = pretty ticks. */
+ * ("months"); xmax 0 = the last time.  min_cell > 0: numbers at risk from 1
+ * to min_cell - 1 are shown as "<min_cell" (disclosure control). */
 obs_plot *obs_figure_km(const obs_km *km, const char *const *names, const char *time_unit,
-                        double xmax, const char *title);
+                        double xmax, const char *title, long min_cell);
 
 typedef struct {
     const char *label;

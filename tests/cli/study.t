@@ -80,3 +80,9 @@ case the window's reason is in results.json
 run study @TESTS@/cli/data/study_window.yaml --data @DATA@/lung.csv --out @TMP@/window2 --quiet
 exit 0
 end
+
+case report: min_cell runs and keeps the exit status
+run study @TESTS@/cli/data/study_min_cell.yaml --data @DATA@/lung.csv --out @TMP@/mincell --quiet
+exit 0
+stdout-empty
+end

@@ -36,7 +36,7 @@ static void test_km_figure(void **state)
     obs_km *km = NULL;
     assert_int_equal(obs_km_estimate(12, time, status, NULL, group, 2, NULL, &km, NULL), OBS_OK);
     const char *names[] = {"IAT", "surgery"};
-    obs_plot *p = obs_figure_km(km, names, "months", 12, "Overall survival");
+    obs_plot *p = obs_figure_km(km, names, "months", 12, "Overall survival", 0);
     assert_non_null(p);
     char *svg = svg_of(p);
     assert_non_null(strstr(svg, "Number at risk"));
@@ -46,6 +46,14 @@ static void test_km_figure(void **state)
     /* at t = 0 both arms have 6 at risk; at t = 4 arm 0 has 3 (4, 5, 6) */
     assert_non_null(strstr(svg, ">6</text>"));
     assert_non_null(strstr(svg, ">3</text>"));
+    free(svg);
+    obs_plot_free(&p);
+    /* disclosure control: numbers at risk from 1 to 4 shown as "<5" */
+    p = obs_figure_km(km, names, "months", 12, NULL, 5);
+    svg = svg_of(p);
+    assert_non_null(strstr(svg, ">&lt;5</text>"));
+    assert_null(strstr(svg, ">3</text>"));
+    assert_non_null(strstr(svg, ">6</text>"));
     free(svg);
     obs_plot_free(&p);
     obs_km_free(&km);
