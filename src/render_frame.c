@@ -3,6 +3,8 @@
  * obsurv/render_frame.h.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include "obsurv/render_frame.h"
 
 void obs_frame_dropped_warning(obs_warnings *w, const obs_frame *fr)
@@ -28,4 +30,37 @@ void obs_render_exclusions_json(obs_json *j, const obs_frame *fr)
         obs_json_end_object(j);
     }
     obs_json_end_array(j);
+}
+
+char **obs_km_curve_names(const obs_frame *fr, const obs_formula *f)
+{
+    size_t ng = fr->group ? fr->ngroups : 1, ns = fr->strata ? fr->nstrata : 1;
+    const char *sterm = NULL;               /* "strata(sex)" */
+    for (size_t i = 0; f && i < f->nspecials; i++)
+        if (f->specials[i].kind == OBS_VAR_STRATA) { sterm = f->specials[i].text; break; }
+    int has_groups = fr->group && f && f->nterms > 0;
+    size_t width = 0;
+    for (size_t b = 0; fr->strata && b < ns; b++) {
+        size_t w = strlen(fr->strata_names[b]);
+        if (w > width) width = w;
+    }
+    char **names = calloc(ng * ns, sizeof *names);
+    if (!names) return NULL;
+    for (size_t a = 0; a < ng; a++)
+        for (size_t b = 0; b < ns; b++) {
+            const char *gn = fr->group && fr->group_names ? fr->group_names[a] : "all";
+            const char *sn = fr->strata ? fr->strata_names[b] : NULL;
+            size_t len = strlen(gn) + (sn ? strlen(sn) + width + (sterm ? strlen(sterm) : 0) + 8 : 0) + 1;
+            char *s = malloc(len);
+            if (!s) {
+                for (size_t k = 0; k < ng * ns; k++) free(names[k]);
+                free(names);
+                return NULL;
+            }
+            if (!sn) snprintf(s, len, "%s", gn);
+            else if (!has_groups) snprintf(s, len, "%s%s%s", sterm ? sterm : "", sterm ? "=" : "", sn);
+            else snprintf(s, len, "%s, %s%s%-*s", gn, sterm ? sterm : "", sterm ? "=" : "", (int)width, sn);
+            names[a * ns + b] = s;
+        }
+    return names;
 }

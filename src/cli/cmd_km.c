@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "obsurv/render_frame.h"
 #include "obsurv/json.h"
 #include "obsurv/km.h"
 
@@ -153,32 +154,19 @@ static void km_groups_free(km_groups *g)
     free(g->code);
 }
 
-/* Cross the frame's groups with its strata (when any). */
-static obs_status km_make_groups(const obs_frame *fr, km_groups *g, obs_error *err)
+/* Cross the frame's groups with its strata (when any), named as survfit does. */
+static obs_status km_make_groups(const obs_frame *fr, const obs_formula *f, km_groups *g, obs_error *err)
 {
     size_t ng = fr->group ? fr->ngroups : 1, ns = fr->strata ? fr->nstrata : 1;
     memset(g, 0, sizeof *g);
     g->ncodes = ng * ns;
-    g->names = calloc(g->ncodes, sizeof *g->names);
-    if (!g->names) goto nomem;
     if (fr->group || fr->strata) {
         g->code = malloc((fr->n ? fr->n : 1) * sizeof *g->code);
         if (!g->code) goto nomem;
         for (size_t i = 0; i < fr->n; i++)
             g->code[i] = (fr->group ? fr->group[i] : 0) * (int)ns + (fr->strata ? fr->strata[i] : 0);
     }
-    for (size_t a = 0; a < ng; a++)
-        for (size_t b = 0; b < ns; b++) {
-            const char *gn = fr->group && fr->group_names ? fr->group_names[a] : "all";
-            const char *sn = fr->strata ? fr->strata_names[b] : NULL;
-            size_t len = strlen(gn) + (sn ? strlen(sn) + 2 : 0) + 1;
-            char *s = malloc(len);
-            if (!s) goto nomem;
-            if (sn && fr->group) snprintf(s, len, "%s, %s", gn, sn);
-            else if (sn) snprintf(s, len, "%s", sn);
-            else snprintf(s, len, "%s", gn);
-            g->names[a * ns + b] = s;
-        }
+    if (!(g->names = obs_km_curve_names(fr, f))) goto nomem;
     return OBS_OK;
 nomem:
     km_groups_free(g);
@@ -529,7 +517,7 @@ int cmd_km(int argc, char **argv)
         code = cli_fail(&err);
         goto done;
     }
-    if (km_make_groups(fr, &g, &err)) { code = cli_fail(&err); goto done; }
+    if (km_make_groups(fr, f, &g, &err)) { code = cli_fail(&err); goto done; }
     if (obs_km_estimate(fr->n, fr->time, fr->status, fr->weights, g.code, g.ncodes, &kopt, &km, &err)) {
         code = cli_fail(&err);
         goto done;

@@ -39,6 +39,7 @@
 #include "obsurv/km.h"
 #include "obsurv/logrank.h"
 #include "mpi_common.h"
+#include "obsurv/render_frame.h"
 #include "obsurv/render_logrank.h"
 
 #define KEY_SEP '\x1e'   /* between a row's cells and its weight token */
@@ -374,7 +375,7 @@ int mpi_run_km(const mpi_args *a, const obs_formula *f)
         size_t ng = fr->group ? fr->ngroups : 1, ns = fr->strata ? fr->nstrata : 1, nc = ng * ns;
         int *gcode = malloc((fr->n + 1) * sizeof *gcode);
         double *w = malloc((fr->n + 1) * sizeof *w);
-        char **names = calloc(nc, sizeof *names);
+        char **names = obs_km_curve_names(fr, f);    /* nc names, as survfit */
         if (!gcode || !w || !names) mpi_die("out of memory");
         size_t nused = 0;
         for (size_t i = 0; i < fr->n; i++) {
@@ -382,15 +383,6 @@ int mpi_run_km(const mpi_args *a, const obs_formula *f)
             w[i] = fr->weights ? fr->weights[i] : cnt[i];
             nused += (size_t)cnt[i];
         }
-        for (size_t ga = 0; ga < ng; ga++)
-            for (size_t sb = 0; sb < ns; sb++) {
-                const char *gn = fr->group && fr->group_names ? fr->group_names[ga] : "all";
-                const char *sn = fr->strata ? fr->strata_names[sb] : NULL;
-                mpi_buf nb = {0};
-                if (sn && fr->group) mpi_buf_printf(&nb, "%s, %s", gn, sn);
-                else mpi_buf_puts(&nb, sn ? sn : gn);
-                names[ga * ns + sb] = nb.s;
-            }
         obs_km *km = NULL;
         obs_error err;
         obs_error_clear(&err);
