@@ -90,6 +90,11 @@ obs_status cli_load_frame(const cli_args *a, const obs_frame_spec *spec,
                           obs_table **t, obs_formula **f, obs_frame **fr,
                           obs_error *err);
 
+/* glibc malloc: serve blocks up to mmap_threshold bytes from the heap and
+ * keep freed memory there for reuse (fewer page faults when a command frees
+ * the table and allocates the fit's arrays).  No-op elsewhere. */
+void cli_keep_freed_memory(size_t mmap_threshold);
+
 /* Print "obsurv: error: MSG" to stderr; return the exit code for err->status. */
 int cli_fail(const obs_error *err);
 /* Print each warning as "obsurv: warning: MSG" to stderr (text/csv modes). */

@@ -5,7 +5,6 @@
 #include <math.h>
 #include <stdio.h>
 #ifdef __GLIBC__
-#include <malloc.h>
 #endif
 #include <stdlib.h>
 #include <string.h>
@@ -466,14 +465,11 @@ int cmd_cox(int argc, char **argv)
     obs_error err;
     obs_error_clear(&err);
     if (cli_parse(argc, argv, opts, USAGE, &a)) return a.exit_code;
-#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD)
     /* blocks up to 32 MB from the heap, and freed memory kept there: the
      * table's columns, freed after the frame is built, are reused by the
      * fit's arrays instead of being returned to the kernel and faulted in
      * again (at 1M rows 120k -> 81k page faults, ~5% of the run) */
-    mallopt(M_MMAP_THRESHOLD, 32 << 20);
-    mallopt(M_TRIM_THRESHOLD, 1 << 30);
-#endif
+    cli_keep_freed_memory((size_t)32 << 20);
 
     obs_cox_options o;
     obs_cox_options_default(&o);

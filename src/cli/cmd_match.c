@@ -9,7 +9,6 @@
  */
 #include <math.h>
 #ifdef __GLIBC__
-#include <malloc.h>
 #endif
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,16 +244,13 @@ int cmd_match(int argc, char **argv)
     obs_error err;
     obs_error_clear(&err);
     if (cli_parse(argc, argv, opts, USAGE, &a)) return a.exit_code;
-#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD)
     /* as cmd_cox: blocks up to 512 KB from the heap and freed memory kept
      * there, so the arrays of the fit, the matching and the balance reuse
      * pages already faulted in (at 50k rows 6.9k -> 4.0k page faults,
      * about 10% of the run).  Bigger blocks stay mmap'ed: a 32 MB limit
      * raised the peak of a 1M-row match from 249 to 306 MB; 512 KB keeps
      * it at 249 MB. */
-    mallopt(M_MMAP_THRESHOLD, 512 << 10);
-    mallopt(M_TRIM_THRESHOLD, 1 << 30);
-#endif
+    cli_keep_freed_memory((size_t)512 << 10);
 
     obs_match_options mo;
     obs_match_options_default(&mo);

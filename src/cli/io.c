@@ -2,6 +2,7 @@
  * io.c — loading data and writing results for the CLI; see cli.h.
  */
 #include <stdio.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
@@ -138,4 +139,14 @@ void cli_output_discard(cli_output *o)
 void cli_json_exclusions(obs_json *j, const obs_frame *fr)
 {
     obs_render_exclusions_json(j, fr);
+}
+
+void cli_keep_freed_memory(size_t mmap_threshold)
+{
+#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD)
+    mallopt(M_MMAP_THRESHOLD, (int)mmap_threshold);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#else
+    (void)mmap_threshold;
+#endif
 }
