@@ -37,6 +37,7 @@
 #include <string.h>
 #include "cox_internal.h"
 #include "obsurv/progress.h"
+#include "tile_kernel.h"
 #include "obsurv/dist.h"
 #include "obsurv/linalg.h"
 #include "obsurv/parallel.h"
@@ -142,7 +143,6 @@ static void fast_chunk_run(void *arg)
          * t * x_j in row order as the plain loop below, so the sums are
          * the same bits (a row of weight 0 adds zeros instead of being
          * skipped, which can only turn a -0 into +0). */
-        typedef double v2d __attribute__((vector_size(16)));
         const size_t ps = (p + 4) & ~(size_t)3, ts = p + 1;
         double T[CROSS_BLOCK * (CROSS_PMAX + 1)];
         double acc[(CROSS_PMAX + 1) * (CROSS_PMAX + 4)];
@@ -156,23 +156,8 @@ static void fast_chunk_run(void *arg)
                 T[r * ts + p] = 0.0;
             }
             for (size_t i = 0; i < p; i += 2) {
-                for (size_t j = 0; j <= i + 1; j += 4) {
-                    double *c0 = acc + i * ps + j, *c1 = c0 + ps;
-                    v2d a0, a1, b0, b1;
-                    memcpy(&a0, c0, sizeof a0); memcpy(&a1, c0 + 2, sizeof a1);
-                    memcpy(&b0, c1, sizeof b0); memcpy(&b1, c1 + 2, sizeof b1);
-                    const double *tp = T + i, *xp = X + j;
-                    for (size_t r = 0; r < nb; r++, tp += ts, xp += p) {
-                        const v2d t0 = {tp[0], tp[0]}, t1 = {tp[1], tp[1]};
-                        v2d x0, x1;
-                        memcpy(&x0, xp, sizeof x0);
-                        memcpy(&x1, xp + 2, sizeof x1);
-                        a0 += t0 * x0; a1 += t0 * x1;
-                        b0 += t1 * x0; b1 += t1 * x1;
-                    }
-                    memcpy(c0, &a0, sizeof a0); memcpy(c0 + 2, &a1, sizeof a1);
-                    memcpy(c1, &b0, sizeof b0); memcpy(c1 + 2, &b1, sizeof b1);
-                }
+                for (size_t j = 0; j <= i + 1; j += 4)
+                    obs_tile_2x4(acc + i * ps + j, ps, T + i, ts, X + j, p, nb);
             }
         }
         for (size_t i = 0; i < p; i++)

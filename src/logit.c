@@ -26,6 +26,7 @@
 #include <string.h>
 #include "obsurv/logit.h"
 #include "obsurv/progress.h"
+#include "tile_kernel.h"
 #include "obsurv/dist.h"
 #include "obsurv/linalg.h"
 #include "obsurv/parallel.h"
@@ -236,7 +237,6 @@ static void normal_chunk_run(void *arg)
          * accumulated over the block's rows in four SSE2 registers.  Each
          * element adds the same terms (w x_j) x_k in row order as the plain
          * loop below: the same bits. */
-        typedef double v2d __attribute__((vector_size(16)));
         const size_t ps = (p + 4) & ~(size_t)3, ts = p + 1;
         double X[NORMAL_BLOCK * (NORMAL_PMAX + 4)], T[NORMAL_BLOCK * (NORMAL_PMAX + 1)];
         double acc[(NORMAL_PMAX + 1) * (NORMAL_PMAX + 4)];
@@ -260,23 +260,8 @@ static void normal_chunk_run(void *arg)
                 nb++;
             }
             for (size_t j = 0; j < p; j += 2) {
-                for (size_t k = j & ~(size_t)3; k < p; k += 4) {
-                    double *c0 = acc + j * ps + k, *c1 = c0 + ps;
-                    v2d a0, a1, b0, b1;
-                    memcpy(&a0, c0, sizeof a0); memcpy(&a1, c0 + 2, sizeof a1);
-                    memcpy(&b0, c1, sizeof b0); memcpy(&b1, c1 + 2, sizeof b1);
-                    const double *tp = T + j, *xp = X + k;
-                    for (size_t r = 0; r < nb; r++, tp += ts, xp += ps) {
-                        const v2d t0 = {tp[0], tp[0]}, t1 = {tp[1], tp[1]};
-                        v2d x0, x1;
-                        memcpy(&x0, xp, sizeof x0);
-                        memcpy(&x1, xp + 2, sizeof x1);
-                        a0 += t0 * x0; a1 += t0 * x1;
-                        b0 += t1 * x0; b1 += t1 * x1;
-                    }
-                    memcpy(c0, &a0, sizeof a0); memcpy(c0 + 2, &a1, sizeof a1);
-                    memcpy(c1, &b0, sizeof b0); memcpy(c1 + 2, &b1, sizeof b1);
-                }
+                for (size_t k = j & ~(size_t)3; k < p; k += 4)
+                    obs_tile_2x4(acc + j * ps + k, ps, T + j, ts, X + k, ps, nb);
             }
         }
         for (size_t j = 0; j < p; j++)
