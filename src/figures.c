@@ -126,6 +126,12 @@ obs_plot *obs_figure_km(const obs_km *km, const char *const *names, const char *
 obs_plot *obs_figure_forest(const obs_forest_row *rows, size_t nrows, const char *xlabel,
                             const char *title)
 {
+    return obs_figure_forest_text(rows, NULL, nrows, xlabel, title);
+}
+
+obs_plot *obs_figure_forest_text(const obs_forest_row *rows, const char *const *n_text, size_t nrows,
+                                 const char *xlabel, const char *title)
+{
     double lo = INFINITY, hi = -INFINITY;
     for (size_t i = 0; i < nrows; i++) {
         if (rows[i].header || !isfinite(rows[i].hr)) continue;
@@ -157,7 +163,9 @@ obs_plot *obs_figure_forest(const obs_forest_row *rows, size_t nrows, const char
         double y = a.top + row_h * ((double)i + 0.5);
         obs_plot_text(p, r->header ? 8 : 16, y + 3.5, r->label, 10, OBS_ANCHOR_START, 0, r->header, 0x000000);
         char buf[64];
-        if (r->n >= 0) {
+        if (n_text && n_text[i]) {
+            obs_plot_text(p, 200, y + 3.5, n_text[i], 10, OBS_ANCHOR_END, 0, 0, 0x000000);
+        } else if (r->n >= 0) {
             snprintf(buf, sizeof buf, "%ld", r->n);
             obs_plot_text(p, 200, y + 3.5, buf, 10, OBS_ANCHOR_END, 0, 0, 0x000000);
         }

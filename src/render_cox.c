@@ -24,6 +24,11 @@ void obs_render_cox_json(obs_json *j, const obs_cox_model *m, const char *const 
 {
     obs_json_kv_int(j, "n", (long long)m->n);
     obs_json_kv_int(j, "nevent", (long long)m->nevent);
+    obs_render_cox_json_fit(j, m, colnames);
+}
+
+void obs_render_cox_json_fit(obs_json *j, const obs_cox_model *m, const char *const *colnames)
+{
     obs_json_kv_string(j, "ties", obs_cox_ties_name(m->ties));
     obs_json_kv_bool(j, "converged", m->converged);
     obs_json_kv_int(j, "iterations", m->iterations);

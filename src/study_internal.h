@@ -63,20 +63,20 @@ long study_term_index(const obs_study_cox_fit *c, const char *name);
 /* Models, screen, subgroups, interactions, comparisons (study_models.c). */
 obs_status study_run_models(const obs_study_spec *s, obs_study_result *r, obs_error *err);
 
+/* Disclosure control (study_disclosure.c): when spec->min_cell > 0, set
+ * the hidden flags of every count the renderers show, hide the published
+ * comparisons of hidden counts and rewrite the warnings that quote one.
+ * Called by obs_study_run after the models. */
+obs_status study_disclosure(obs_study_result *r, obs_error *err);
+/* A count as the renderers show it: "<N" (OBS_STUDY_SMALL), "*"
+ * (OBS_STUDY_SECONDARY) or the number ("%.0f"). */
+void study_fmt_count(const obs_study_result *r, double v, unsigned char hidden, char *buf, size_t size);
+
 /* Formatting shared by the renderers. */
 void study_fmt_p(double p, char *buf, size_t size);          /* "0.034", "<0.001" */
 void study_fmt_num(double v, int digits, char *buf, size_t size);  /* "NR" for NaN */
 /* Name of the treatment term ("treatmentsurgery"). */
 void study_treatment_term(const obs_study_result *r, char *buf, size_t size);
-
-/* CSV tables and comparison helpers (study_report_json.c). */
-int study_write_cox_csv(const obs_study_cox_fit *c, FILE *fp);
-int study_write_screen_csv(const obs_study_result *r, FILE *fp);
-int study_write_subgroups_csv(const obs_study_result *r, FILE *fp);
-int study_write_balance_csv(const obs_study_result *r, FILE *fp);
-int study_write_survival_csv(const obs_study_result *r, FILE *fp);
-void study_fmt_comparison(const obs_study_comparison *c, char *buf, size_t size);
-int study_published_agrees(const obs_study_comparison *c);
 
 /* CSV tables and comparison helpers (study_report_json.c). */
 int study_write_cox_csv(const obs_study_cox_fit *c, FILE *fp);

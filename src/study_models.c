@@ -382,9 +382,11 @@ static obs_status run_cox_models(const obs_study_spec *s, obs_study_result *r, o
         if (!rc) {
             for (size_t k = 0; k < c->model->warnings.n; k++)
                 obs_warnings_add(&r->warnings, "cox model \"%s\": %s", cs->name, c->model->warnings.msg[k]);
-            if (c->frame->n_dropped)
+            if (c->frame->n_dropped) {
+                c->warning_dropped = r->warnings.n + 1;
                 obs_warnings_add(&r->warnings, "cox model \"%s\": %zu of %zu rows dropped (missing values)",
                                  cs->name, c->frame->n_dropped, c->frame->n_read);
+            }
         }
         obs_table_free(&u);
     }

@@ -39,6 +39,14 @@ static void esc(FILE *fp, const char *s)
     }
 }
 
+/* A count as the report shows it ("<N", "*" or the number; study_fmt_count).
+ * Returns buf. */
+static const char *cnt(const obs_study_result *r, double v, unsigned char hidden, char *buf, size_t size)
+{
+    study_fmt_count(r, v, hidden, buf, size);
+    return buf;
+}
+
 /* ---- figures ----------------------------------------------------------- */
 
 /* Patient flow: boxes joined by arrows, exclusions to the side. */
@@ -53,23 +61,28 @@ static obs_plot *figure_flow(const obs_study_result *r)
     obs_plot_style box = {0x333333, 0xF2F6FA, 1, 1, 0};
     obs_plot_style side = {0x333333, 0xFBF3EA, 1, 1, 0};
     obs_plot_style arrow = {0x333333, OBS_PLOT_NONE, 1.2, 1, 0};
-    char l1[256], l2[256];
+    char l1[256], l2[256], a[48], b[48], c[48];
+    const obs_study_hidden *h = &r->hidden;
     double y = 10;
     for (int st = 0; st < stages; st++) {
         if (st == 0) {
             snprintf(l1, sizeof l1, "Patients in the registry");
-            snprintf(l2, sizeof l2, "n = %zu", r->n_read);
+            snprintf(l2, sizeof l2, "n = %s", cnt(r, (double)r->n_read, h->n_read, a, sizeof a));
         } else if (st == 1) {
             snprintf(l1, sizeof l1, "Analysed");
-            snprintf(l2, sizeof l2, "n = %zu (%s %zu, %s %zu)", r->n, r->arm_names[0], r->n_arm[0], r->arm_names[1],
-                     r->n_arm[1]);
+            snprintf(l2, sizeof l2, "n = %s (%s %s, %s %s)", cnt(r, (double)r->n, h->n, a, sizeof a),
+                     r->arm_names[0], cnt(r, (double)r->n_arm[0], h->n_arm[0], b, sizeof b), r->arm_names[1],
+                     cnt(r, (double)r->n_arm[1], h->n_arm[1], c, sizeof c));
         } else if (st == 2) {
             snprintf(l1, sizeof l1, "With a propensity score");
-            snprintf(l2, sizeof l2, "n = %zu (%zu without: missing covariate)", r->ps_frame->n, r->n_ps_missing);
+            snprintf(l2, sizeof l2, "n = %s (%s without: missing covariate)",
+                     cnt(r, (double)r->ps_frame->n, h->ps_n, a, sizeof a),
+                     cnt(r, (double)r->n_ps_missing, h->ps_missing, b, sizeof b));
         } else {
             snprintf(l1, sizeof l1, "Matched cohort");
-            snprintf(l2, sizeof l2, "n = %zu (%s %zu, %s %zu)", r->n_matched, r->arm_names[0], r->n_matched_arm[0],
-                     r->arm_names[1], r->n_matched_arm[1]);
+            snprintf(l2, sizeof l2, "n = %s (%s %s, %s %s)", cnt(r, (double)r->n_matched, h->matched, a, sizeof a),
+                     r->arm_names[0], cnt(r, (double)r->n_matched_arm[0], h->matched_arm[0], b, sizeof b),
+                     r->arm_names[1], cnt(r, (double)r->n_matched_arm[1], h->matched_arm[1], c, sizeof c));
         }
         obs_plot_rect(p, x, y, bw, bh, box);
         obs_plot_text(p, x + bw / 2, y + 18, l1, 11, OBS_ANCHOR_MIDDLE, 0, 1, 0x000000);
@@ -87,10 +100,12 @@ static obs_plot *figure_flow(const obs_study_result *r)
                 obs_plot_line(p, ax, y + bh + gap / 2, sx, y + bh + gap / 2, arrow);
                 obs_plot_rect(p, sx, sy, width - sx - 10, sh, side);
                 if (st == 0) {
-                    snprintf(l1, sizeof l1, "Excluded: n = %zu", r->n_read - r->n);
+                    snprintf(l1, sizeof l1, "Excluded: n = %s",
+                             cnt(r, (double)(r->n_read - r->n), h->n_dropped, a, sizeof a));
                     obs_plot_text(p, sx + 8, sy + 15, l1, 10, OBS_ANCHOR_START, 0, 1, 0x000000);
                     for (size_t k = 0; k < nex; k++) {
-                        snprintf(l1, sizeof l1, "%s: %zu", r->exclusions[k].reason, r->exclusions[k].count);
+                        snprintf(l1, sizeof l1, "%s: %s", r->exclusions[k].reason,
+                                 cnt(r, (double)r->exclusions[k].count, r->exclusions[k].hidden, a, sizeof a));
                         obs_plot_text(p, sx + 8, sy + 29 + 14.0 * (double)k, l1, 10, OBS_ANCHOR_START, 0, 0,
                                       0x000000);
                     }
@@ -100,7 +115,8 @@ static obs_plot *figure_flow(const obs_study_result *r)
                     for (int k = 0; k < 2; k++) {
                         size_t have = 0;
                         for (size_t i = 0; i < r->ps_frame->n; i++) have += (r->ps_frame->y[i] > 0.5) == k;
-                        snprintf(l1, sizeof l1, "%s: %zu", r->arm_names[k], have - r->n_matched_arm[k]);
+                        snprintf(l1, sizeof l1, "%s: %s", r->arm_names[k],
+                                 cnt(r, (double)(have - r->n_matched_arm[k]), h->unmatched_arm[k], a, sizeof a));
                         obs_plot_text(p, sx + 8, sy + 29 + 14.0 * k, l1, 10, OBS_ANCHOR_START, 0, 0, 0x000000);
                     }
                 }
@@ -126,15 +142,25 @@ static obs_plot *figure_forest(const obs_study_result *r)
 {
     size_t n = r->nsubgroups + 1;
     obs_forest_row *rows = calloc(n, sizeof *rows);
-    if (!rows) return NULL;
+    char (*ntext)[48] = calloc(n, sizeof *ntext);
+    const char **shown = calloc(n, sizeof *shown);
+    if (!rows || !ntext || !shown) {
+        free(rows);
+        free(ntext);
+        free(shown);
+        return NULL;
+    }
     for (size_t g = 0; g < n; g++) {
         const obs_study_subgroup_result *q = g == 0 ? &r->overall : &r->subgroups[g - 1];
         rows[g] = (obs_forest_row){q->name, q->hr, q->lower, q->upper, q->p, (long)q->n, 0};
+        if (q->n_hidden) shown[g] = cnt(r, (double)q->n, q->n_hidden, ntext[g], sizeof ntext[g]);
     }
     char xl[300];
     snprintf(xl, sizeof xl, "Hazard ratio, %s vs %s (log scale)", r->arm_names[1], r->arm_names[0]);
-    obs_plot *p = obs_figure_forest(rows, n, xl, NULL);
+    obs_plot *p = obs_figure_forest_text(rows, shown, n, xl, NULL);
     free(rows);
+    free(ntext);
+    free(shown);
     return p;
 }
 
@@ -222,6 +248,15 @@ static void td_num(FILE *fp, double v, int digits)
     fprintf(fp, "<td class=\"num\">%s</td>", b);
 }
 
+/* <td class="num">count</td>, "<N" or "*" when hidden (disclosure control). */
+static void td_count(FILE *fp, const obs_study_result *r, double v, unsigned char hidden)
+{
+    char b[48];
+    fputs("<td class=\"num\">", fp);
+    esc(fp, cnt(r, v, hidden, b, sizeof b));
+    fputs("</td>", fp);
+}
+
 static void td_p(FILE *fp, double p)
 {
     char b[32];
@@ -289,10 +324,14 @@ static void section_survival(FILE *fp, const obs_study_result *r, obs_plot *cons
         study_fmt_num(c->median_upper, 1, hi, sizeof hi);
         fputs("<tr><td>", fp);
         esc(fp, r->arm_names[k]);
-        fprintf(fp, "</td><td class=\"num\">%zu</td><td class=\"num\">%.0f</td><td class=\"num\">%s</td>"
+        char na[48], ev[48];
+        fputs("</td><td class=\"num\">", fp);
+        esc(fp, cnt(r, (double)c->n, r->hidden.n_arm[k], na, sizeof na));
+        fputs("</td><td class=\"num\">", fp);
+        esc(fp, cnt(r, c->events, r->hidden.events[k], ev, sizeof ev));
+        fprintf(fp, "</td><td class=\"num\">%s</td>"
                     "<td class=\"num\">%s&ndash;%s</td><td class=\"num\">%.1f%% (%.1f&ndash;%.1f)</td></tr>\n",
-                c->n, c->events, m, lo, hi, 100 * r->at_surv[k].surv, 100 * r->at_surv[k].lower,
-                100 * r->at_surv[k].upper);
+                m, lo, hi, 100 * r->at_surv[k].surv, 100 * r->at_surv[k].lower, 100 * r->at_surv[k].upper);
     }
     fputs("</tbody></table>\n<p>NR: not reached.</p>\n", fp);
     if (s->ntimes) {
@@ -309,8 +348,11 @@ static void section_survival(FILE *fp, const obs_study_result *r, obs_plot *cons
             fprintf(fp, "<tr><td>%g %s</td>", r->at[0][i].time, unit_of(s));
             for (int k = 0; k < 2; k++) {
                 const obs_km_point *pt = &r->at[k][i];
-                fprintf(fp, "<td class=\"num\">%.0f</td><td class=\"num\">%.1f%% (%.1f&ndash;%.1f)</td>", pt->n_risk,
-                        100 * pt->surv, 100 * pt->lower, 100 * pt->upper);
+                char nr[48];
+                fputs("<td class=\"num\">", fp);
+                esc(fp, cnt(r, pt->n_risk, r->hidden.at_n_risk[k] ? r->hidden.at_n_risk[k][i] : 0, nr, sizeof nr));
+                fprintf(fp, "</td><td class=\"num\">%.1f%% (%.1f&ndash;%.1f)</td>", 100 * pt->surv, 100 * pt->lower,
+                        100 * pt->upper);
             }
             fputs("</tr>\n", fp);
         }
@@ -359,7 +401,9 @@ static void section_screen(FILE *fp, const obs_study_result *r)
             if (first) esc(fp, q->variable);
             fputs("</td><td>", fp);
             esc(fp, q->term);
-            fprintf(fp, "</td><td class=\"num\">%zu</td><td class=\"num\">%zu</td>", q->n, q->nevent);
+            fputs("</td>", fp);
+            td_count(fp, r, (double)q->n, q->n_hidden);
+            td_count(fp, r, (double)q->nevent, q->nevent_hidden);
             td_hr(fp, q->hr, q->lower, q->upper);
             td_p(fp, q->p);
             if (first) td_p(fp, q->p_variable);
@@ -391,8 +435,13 @@ static void section_models(FILE *fp, const obs_study_result *r)
             }
             char pb[32];
             study_fmt_p(c->model->lr.p, pb, sizeof pb);
-            fprintf(fp, "; n = %zu, deaths = %zu%s; likelihood-ratio test %.2f on %g df, P %s%s%s.</p>\n",
-                    c->model->n, c->model->nevent, c->frame->n_dropped ? " (rows with missing values left out)" : "",
+            char na[48], nd[48];
+            fputs("; n = ", fp);
+            esc(fp, cnt(r, (double)c->model->n, c->n_hidden, na, sizeof na));
+            fputs(", deaths = ", fp);
+            esc(fp, cnt(r, (double)c->model->nevent, c->nevent_hidden, nd, sizeof nd));
+            fprintf(fp, "%s; likelihood-ratio test %.2f on %g df, P %s%s%s.</p>\n",
+                    c->frame->n_dropped ? " (rows with missing values left out)" : "",
                     c->model->lr.stat, c->model->lr.df, pb[0] == '<' ? "" : "= ", pb[0] == '<' ? "&lt; 0.001" : pb,
                     c->robust ? "; robust (sandwich) standard errors" : "");
             cox_table(fp, c);
@@ -419,7 +468,9 @@ static void section_subgroups(FILE *fp, const obs_study_result *r, obs_plot *con
         const obs_study_subgroup_result *q = g == 0 ? &r->overall : &r->subgroups[g - 1];
         fputs("<tr><td>", fp);
         esc(fp, q->name);
-        fprintf(fp, "</td><td class=\"num\">%zu</td><td class=\"num\">%zu</td>", q->n, q->nevent);
+        fputs("</td>", fp);
+        td_count(fp, r, (double)q->n, q->n_hidden);
+        td_count(fp, r, (double)q->nevent, q->nevent_hidden);
         td_hr(fp, q->hr, q->lower, q->upper);
         td_p(fp, q->p);
         td_p(fp, q->interaction_p);
@@ -434,7 +485,8 @@ static void section_subgroups(FILE *fp, const obs_study_result *r, obs_plot *con
             const obs_study_interaction *it = &r->interactions[k];
             fputs("<tr><td>", fp);
             esc(fp, it->variable);
-            fprintf(fp, "</td><td class=\"num\">%zu</td>", it->n);
+            fputs("</td>", fp);
+            td_count(fp, r, (double)it->n, it->n_hidden);
             td_num(fp, it->chisq, 2);
             fprintf(fp, "<td class=\"num\">%g</td>", it->df);
             td_p(fp, it->p);
@@ -463,9 +515,10 @@ static void section_methods(FILE *fp, const obs_study_result *r, const obs_study
     esc(fp, r->arm_names[1]);
     fputs(" were compared with patients treated with ", fp);
     esc(fp, r->arm_names[0]);
-    fprintf(fp, " (the reference arm). Of %zu patients in the data, %zu were analysed; patients with a missing "
+    char c1[48], c2[48];
+    fprintf(fp, " (the reference arm). Of %s patients in the data, %s were analysed; patients with a missing "
                 "treatment, another treatment, or no survival time or vital status were excluded. ",
-            r->n_read, r->n);
+            cnt(r, (double)r->n_read, r->hidden.n_read, c1, sizeof c1), cnt(r, (double)r->n, r->hidden.n, c2, sizeof c2));
     if (s->nbaseline) {
         fputs("Baseline characteristics (", fp);
         list_text(fp, s->baseline, s->nbaseline);
@@ -494,7 +547,9 @@ static void section_methods(FILE *fp, const obs_study_result *r, const obs_study
         esc(fp, r->arm_names[1]);
         fputs(", was estimated by logistic regression on <code>", fp);
         esc(fp, s->ps_formula);
-        fprintf(fp, "</code> (patients with a missing covariate have no score: %zu). ", r->n_ps_missing);
+        fprintf(fp, "</code> (patients with a missing covariate have no score: ");
+        esc(fp, cnt(r, (double)r->n_ps_missing, r->hidden.ps_missing, c1, sizeof c1));
+        fputs("). ", fp);
         if (r->match) {
             const char *method = s->match_method ? s->match_method : "nearest";
             fprintf(fp, "Patients were matched %d:%d by %s matching on the %s of the propensity score%s",
@@ -505,8 +560,10 @@ static void section_methods(FILE *fp, const obs_study_result *r, const obs_study
                 fprintf(fp, ", within a caliper of %g standard deviations%s", s->match_caliper,
                         s->match_rule && !strcmp(s->match_rule, "exact") ? ""
                                                                           : " (applied as MatchIt 4.5.1 applies it)");
-            fprintf(fp, " (as R's MatchIt); %zu patients were matched. Balance was assessed by the SMD (threshold "
-                        "0.1) before and after matching. ", r->n_matched);
+            fputs(" (as R's MatchIt); ", fp);
+            esc(fp, cnt(r, (double)r->n_matched, r->hidden.matched, c1, sizeof c1));
+            fputs(" patients were matched. Balance was assessed by the SMD (threshold 0.1) before and after "
+                  "matching. ", fp);
         }
     }
     if (r->ncox)
@@ -536,7 +593,10 @@ int obs_study_write_html(const obs_study_result *r, const obs_study_provenance *
     esc(fp, r->arm_names[1]);
     fputs(" versus ", fp);
     esc(fp, r->arm_names[0]);
-    fprintf(fp, " &middot; %zu patients &middot; report by obsurv %s%s%s</p>\n", r->n,
+    char nb[48];
+    fputs(" &middot; ", fp);
+    esc(fp, cnt(r, (double)r->n, r->hidden.n, nb, sizeof nb));
+    fprintf(fp, " patients &middot; report by obsurv %s%s%s</p>\n",
             prov && prov->version ? prov->version : "", prov && prov->date ? ", " : "",
             prov && prov->date ? prov->date : "");
 
@@ -544,6 +604,12 @@ int obs_study_write_html(const obs_study_result *r, const obs_study_provenance *
     snprintf(cap, sizeof cap, "<b>Figure 1.</b> Patients read, excluded (with reasons), analysed%s.",
              r->match ? " and matched on the propensity score" : "");
     inline_figure(fp, fig[FIG_FLOW], "flow", cap, err);
+    if (s->min_cell > 0)
+        fprintf(fp, "<p class=\"warn\">Disclosure control (min_cell %ld): throughout this report, &lt;%ld marks a "
+                    "count from 1 to %ld, hidden, with the percentages that would reveal it; * marks a count hidden "
+                    "so that no such count can be recovered by subtraction. Hazard ratios, confidence intervals, "
+                    "P values and survival estimates are shown.</p>\n",
+                s->min_cell, s->min_cell, s->min_cell - 1);
 
     section_published(fp, r);
 

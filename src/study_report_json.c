@@ -10,7 +10,8 @@
  * interaction_p; then n_read, exclusions, survival at the spec's times,
  * propensity model, matching, balance, table1 / table1_matched (as obsurv
  * table1 --format json), screen, interactions, published, warnings and
- * provenance.
+ * provenance.  With report: min_cell N, hidden counts are null and named in
+ * "suppressed" lists (study_disclosure.c), "<N" or "*" in CSV and text.
  */
 #include <math.h>
 #include <stdio.h>
@@ -34,6 +35,34 @@ void study_fmt_num(double v, int digits, char *buf, size_t size)
     else snprintf(buf, size, "%.*f", digits, v);
 }
 
+/* ---- disclosure control (report: min_cell; study_disclosure.c) ---------
+ * A hidden count is written as null; each object that holds counts gets a
+ * "suppressed" list naming its hidden fields, as obsurv km --min-cell does
+ * ("min_cell": N at the top).  With min_cell 0 nothing changes. */
+
+/* key: v as an integer (as_int) or a number, null when hidden. */
+static void json_count(obs_json *j, const char *key, double v, unsigned char hidden, int as_int)
+{
+    if (hidden) {
+        obs_json_key(j, key);
+        obs_json_null(j);
+    } else if (as_int) obs_json_kv_int(j, key, (long long)v);
+    else obs_json_kv_number(j, key, v);
+}
+
+/* "suppressed": the names among names[0..n-1] whose flag is set (only with
+ * min_cell > 0). */
+static void json_suppressed(obs_json *j, const obs_study_result *r, const char *const *names,
+                            const unsigned char *flag, size_t n)
+{
+    if (r->spec->min_cell <= 0) return;
+    obs_json_key(j, "suppressed");
+    obs_json_begin_array(j);
+    for (size_t k = 0; k < n; k++)
+        if (flag[k]) obs_json_string(j, names[k]);
+    obs_json_end_array(j);
+}
+
 /* Embed a JSON value written by another renderer after a key. */
 static void json_raw_begin(obs_json *j, const char *key)
 {
@@ -46,13 +75,16 @@ static void json_subgroup(obs_json *j, const obs_study_result *r, const obs_stud
 {
     obs_json_begin_object(j);
     obs_json_kv_string(j, "name", g->name);
-    obs_json_kv_int(j, "n", (long long)g->n);
-    obs_json_kv_int(j, "events", (long long)g->nevent);
-    char key[300];
+    json_count(j, "n", (double)g->n, g->n_hidden, 1);
+    json_count(j, "events", (double)g->nevent, g->nevent_hidden, 1);
+    char key[2][300];
     for (int k = 0; k < 2; k++) {
-        snprintf(key, sizeof key, "n_%s", r->arm_names[k]);
-        obs_json_kv_int(j, key, (long long)g->n_arm[k]);
+        snprintf(key[k], sizeof key[k], "n_%s", r->arm_names[k]);
+        json_count(j, key[k], (double)g->n_arm[k], g->n_arm_hidden[k], 1);
     }
+    const char *names[4] = {"n", "events", key[0], key[1]};
+    unsigned char flag[4] = {g->n_hidden, g->nevent_hidden, g->n_arm_hidden[0], g->n_arm_hidden[1]};
+    json_suppressed(j, r, names, flag, 4);
     obs_json_kv_number(j, "hr", g->hr);
     obs_json_kv_number(j, "hr_lower", g->lower);
     obs_json_kv_number(j, "hr_upper", g->upper);
@@ -69,8 +101,11 @@ static void json_arm(obs_json *j, const obs_study_result *r, int k)
     const obs_km_curve *c = &r->km->curves[k];
     obs_json_begin_object(j);
     obs_json_kv_string(j, "name", r->arm_names[k]);
-    obs_json_kv_int(j, "n", (long long)c->n);
-    obs_json_kv_number(j, "events", c->events);
+    json_count(j, "n", (double)c->n, r->hidden.n_arm[k], 1);
+    json_count(j, "events", c->events, r->hidden.events[k], 0);
+    static const char *const names[2] = {"n", "events"};
+    unsigned char flag[2] = {r->hidden.n_arm[k], r->hidden.events[k]};
+    json_suppressed(j, r, names, flag, 2);
     obs_json_kv_number(j, "median", c->median);
     obs_json_kv_number(j, "median_lower", c->median_lower);
     obs_json_kv_number(j, "median_upper", c->median_upper);
@@ -92,11 +127,14 @@ static void json_arm(obs_json *j, const obs_study_result *r, int k)
         const obs_km_point *pt = &r->at[k][i];
         obs_json_begin_object(j);
         obs_json_kv_number(j, "time", pt->time);
-        obs_json_kv_number(j, "n_risk", pt->n_risk);
+        unsigned char h = r->hidden.at_n_risk[k] ? r->hidden.at_n_risk[k][i] : 0;
+        json_count(j, "n_risk", pt->n_risk, h, 0);
         obs_json_kv_number(j, "surv", pt->surv);
         obs_json_kv_number(j, "std_err", pt->std_err);
         obs_json_kv_number(j, "lower", pt->lower);
         obs_json_kv_number(j, "upper", pt->upper);
+        static const char *const names[1] = {"n_risk"};
+        json_suppressed(j, r, names, &h, 1);
         obs_json_end_object(j);
     }
     obs_json_end_array(j);
@@ -110,8 +148,14 @@ static void json_propensity(obs_json *j, const obs_study_result *r)
     obs_json_key(j, "propensity");
     obs_json_begin_object(j);
     obs_json_kv_string(j, "formula", s->ps_formula);
-    obs_json_kv_int(j, "n", (long long)r->ps_frame->n);
-    obs_json_kv_int(j, "n_missing", (long long)r->n_ps_missing);
+    const obs_study_hidden *h = &r->hidden;
+    json_count(j, "n", (double)r->ps_frame->n, h->ps_n, 1);
+    json_count(j, "n_missing", (double)r->n_ps_missing, h->ps_missing, 1);
+    {
+        static const char *const names[2] = {"n", "n_missing"};
+        unsigned char flag[2] = {h->ps_n, h->ps_missing};
+        json_suppressed(j, r, names, flag, 2);
+    }
     obs_json_kv_bool(j, "converged", f->converged);
     obs_json_kv_number(j, "auc", f->auc);
     obs_json_kv_number(j, "deviance", f->deviance);
@@ -141,11 +185,15 @@ static void json_propensity(obs_json *j, const obs_study_result *r)
         obs_json_kv_number(j, "caliper_width", m->caliper_width);
         obs_json_kv_string(j, "distance", s->match_distance ? s->match_distance : "ps");
         obs_json_kv_string(j, "rule", s->match_rule ? s->match_rule : "matchit");
-        obs_json_kv_int(j, "n_treated", (long long)m->n_treated);
-        obs_json_kv_int(j, "n_control", (long long)m->n_control);
-        obs_json_kv_int(j, "n_treated_matched", (long long)m->n_treated_matched);
-        obs_json_kv_int(j, "n_control_matched", (long long)m->n_control_matched);
-        obs_json_kv_int(j, "n_matched", (long long)r->n_matched);
+        json_count(j, "n_treated", (double)m->n_treated, h->ps_arm[1], 1);
+        json_count(j, "n_control", (double)m->n_control, h->ps_arm[0], 1);
+        json_count(j, "n_treated_matched", (double)m->n_treated_matched, h->matched_arm[1], 1);
+        json_count(j, "n_control_matched", (double)m->n_control_matched, h->matched_arm[0], 1);
+        json_count(j, "n_matched", (double)r->n_matched, h->matched, 1);
+        static const char *const names[5] = {"n_treated", "n_control", "n_treated_matched", "n_control_matched",
+                                             "n_matched"};
+        unsigned char flag[5] = {h->ps_arm[1], h->ps_arm[0], h->matched_arm[1], h->matched_arm[0], h->matched};
+        json_suppressed(j, r, names, flag, 5);
         obs_json_end_object(j);
     }
     obs_json_key(j, "balance");
@@ -163,22 +211,40 @@ static void json_propensity(obs_json *j, const obs_study_result *r)
     obs_json_end_array(j);
 }
 
+/* A Cox model's members as obsurv cox writes them, with n and nevent null
+ * when hidden. */
+static void json_cox_members(obs_json *j, const obs_study_cox_fit *c)
+{
+    json_count(j, "n", (double)c->model->n, c->n_hidden, 1);
+    json_count(j, "nevent", (double)c->model->nevent, c->nevent_hidden, 1);
+    obs_render_cox_json_fit(j, c->model, (const char *const *)c->frame->colnames);
+}
+
 int obs_study_write_json(const obs_study_result *r, const obs_study_provenance *prov, FILE *fp)
 {
     const obs_study_spec *s = r->spec;
     obs_json j;
     obs_json_init(&j, fp);
     obs_json_begin_object(&j);
+    const obs_study_hidden *h = &r->hidden;
     obs_json_kv_string(&j, "title", s->title);
-    obs_json_kv_int(&j, "n", (long long)r->n);
-    obs_json_kv_int(&j, "n_dropped", (long long)(r->n_read - r->n));
-    obs_json_kv_int(&j, "n_read", (long long)r->n_read);
+    json_count(&j, "n", (double)r->n, h->n, 1);
+    json_count(&j, "n_dropped", (double)(r->n_read - r->n), h->n_dropped, 1);
+    json_count(&j, "n_read", (double)r->n_read, h->n_read, 1);
+    if (s->min_cell > 0) {
+        static const char *const names[3] = {"n", "n_dropped", "n_read"};
+        unsigned char flag[3] = {h->n, h->n_dropped, h->n_read};
+        obs_json_kv_int(&j, "min_cell", s->min_cell);
+        json_suppressed(&j, r, names, flag, 3);
+    }
     obs_json_key(&j, "exclusions");
     obs_json_begin_array(&j);
     for (size_t i = 0; i < r->nexclusions; i++) {
+        static const char *const names[1] = {"count"};
         obs_json_begin_object(&j);
         obs_json_kv_string(&j, "reason", r->exclusions[i].reason);
-        obs_json_kv_int(&j, "count", (long long)r->exclusions[i].count);
+        json_count(&j, "count", (double)r->exclusions[i].count, r->exclusions[i].hidden, 1);
+        json_suppressed(&j, r, names, &r->exclusions[i].hidden, 1);
         obs_json_end_object(&j);
     }
     obs_json_end_array(&j);
@@ -202,12 +268,17 @@ int obs_study_write_json(const obs_study_result *r, const obs_study_provenance *
     obs_json_kv_number(&j, "p", r->logrank->p);
     obs_json_key(&j, "observed");
     obs_json_begin_array(&j);
-    for (int k = 0; k < 2; k++) obs_json_number(&j, r->logrank->observed[k]);
+    for (int k = 0; k < 2; k++) obs_json_number(&j, h->events[k] ? NAN : r->logrank->observed[k]);
     obs_json_end_array(&j);
     obs_json_key(&j, "expected");
     obs_json_begin_array(&j);
     for (int k = 0; k < 2; k++) obs_json_number(&j, r->logrank->expected[k]);
     obs_json_end_array(&j);
+    {
+        static const char *const names[1] = {"observed"};
+        unsigned char flag = h->events[0] || h->events[1];
+        json_suppressed(&j, r, names, &flag, 1);
+    }
     obs_json_end_object(&j);
 
     obs_json_key(&j, "cox");
@@ -218,9 +289,12 @@ int obs_study_write_json(const obs_study_result *r, const obs_study_provenance *
         obs_json_kv_string(&j, "name", c->name);
         obs_json_kv_string(&j, "formula", c->formula);
         obs_json_kv_string(&j, "cohort", c->matched ? "matched" : "full");
-        obs_render_cox_json(&j, c->model, (const char *const *)c->frame->colnames);
-        obs_json_kv_int(&j, "n_dropped", (long long)c->frame->n_dropped);
+        json_cox_members(&j, c);
+        json_count(&j, "n_dropped", (double)c->frame->n_dropped, c->n_dropped_hidden, 1);
         obs_json_kv_bool(&j, "robust", c->robust);
+        static const char *const names[3] = {"n", "nevent", "n_dropped"};
+        unsigned char flag[3] = {c->n_hidden, c->nevent_hidden, c->n_dropped_hidden};
+        json_suppressed(&j, r, names, flag, 3);
         obs_json_end_object(&j);
     }
     obs_json_end_array(&j);
@@ -236,11 +310,13 @@ int obs_study_write_json(const obs_study_result *r, const obs_study_provenance *
     obs_json_begin_array(&j);
     for (size_t k = 0; k < r->ninteractions; k++) {
         obs_json_begin_object(&j);
+        static const char *const names[1] = {"n"};
         obs_json_kv_string(&j, "variable", r->interactions[k].variable);
-        obs_json_kv_int(&j, "n", (long long)r->interactions[k].n);
+        json_count(&j, "n", (double)r->interactions[k].n, r->interactions[k].n_hidden, 1);
         obs_json_kv_number(&j, "chisq", r->interactions[k].chisq);
         obs_json_kv_number(&j, "df", r->interactions[k].df);
         obs_json_kv_number(&j, "p", r->interactions[k].p);
+        json_suppressed(&j, r, names, &r->interactions[k].n_hidden, 1);
         obs_json_end_object(&j);
     }
     obs_json_end_array(&j);
@@ -252,13 +328,16 @@ int obs_study_write_json(const obs_study_result *r, const obs_study_provenance *
         obs_json_begin_object(&j);
         obs_json_kv_string(&j, "variable", q->variable);
         obs_json_kv_string(&j, "term", q->term);
-        obs_json_kv_int(&j, "n", (long long)q->n);
-        obs_json_kv_int(&j, "events", (long long)q->nevent);
+        json_count(&j, "n", (double)q->n, q->n_hidden, 1);
+        json_count(&j, "events", (double)q->nevent, q->nevent_hidden, 1);
         obs_json_kv_number(&j, "hr", q->hr);
         obs_json_kv_number(&j, "hr_lower", q->lower);
         obs_json_kv_number(&j, "hr_upper", q->upper);
         obs_json_kv_number(&j, "p", q->p);
         obs_json_kv_number(&j, "p_variable", q->p_variable);
+        static const char *const names[2] = {"n", "events"};
+        unsigned char flag[2] = {q->n_hidden, q->nevent_hidden};
+        json_suppressed(&j, r, names, flag, 2);
         obs_json_end_object(&j);
     }
     obs_json_end_array(&j);
@@ -282,6 +361,7 @@ int obs_study_write_json(const obs_study_result *r, const obs_study_provenance *
         obs_json_kv_number(&j, "estimate", c->estimate);
         obs_json_kv_number(&j, "lower", c->lower);
         obs_json_kv_number(&j, "upper", c->upper);
+        if (c->hidden) obs_json_kv_bool(&j, "suppressed", 1);
         obs_json_end_object(&j);
     }
     obs_json_end_array(&j);
@@ -323,6 +403,17 @@ static void csv_num(FILE *fp, double v)
     else fputs(",NA", fp);
 }
 
+/* ",count", or ",<N" / ",*" when hidden (fmt: the unhidden format). */
+static void csv_count(FILE *fp, const obs_study_result *r, double v, unsigned char hidden, int as_num)
+{
+    char b[48];
+    if (hidden) {
+        study_fmt_count(r, v, hidden, b, sizeof b);
+        fprintf(fp, ",%s", b);
+    } else if (as_num) csv_num(fp, v);
+    else fprintf(fp, ",%zu", (size_t)v);
+}
+
 int study_write_cox_csv(const obs_study_cox_fit *c, FILE *fp)
 {
     obs_render_cox_csv(fp, c->model, (const char *const *)c->frame->colnames);
@@ -337,7 +428,8 @@ int study_write_screen_csv(const obs_study_result *r, FILE *fp)
         csv_field(fp, q->variable);
         fputc(',', fp);
         csv_field(fp, q->term);
-        fprintf(fp, ",%zu,%zu", q->n, q->nevent);
+        csv_count(fp, r, (double)q->n, q->n_hidden, 0);
+        csv_count(fp, r, (double)q->nevent, q->nevent_hidden, 0);
         csv_num(fp, q->hr);
         csv_num(fp, q->lower);
         csv_num(fp, q->upper);
@@ -358,7 +450,10 @@ int study_write_subgroups_csv(const obs_study_result *r, FILE *fp)
     for (size_t g = 0; g <= r->nsubgroups; g++) {
         const obs_study_subgroup_result *q = g == 0 ? &r->overall : &r->subgroups[g - 1];
         csv_field(fp, q->name);
-        fprintf(fp, ",%zu,%zu,%zu,%zu", q->n, q->nevent, q->n_arm[0], q->n_arm[1]);
+        csv_count(fp, r, (double)q->n, q->n_hidden, 0);
+        csv_count(fp, r, (double)q->nevent, q->nevent_hidden, 0);
+        csv_count(fp, r, (double)q->n_arm[0], q->n_arm_hidden[0], 0);
+        csv_count(fp, r, (double)q->n_arm[1], q->n_arm_hidden[1], 0);
         csv_num(fp, q->hr);
         csv_num(fp, q->lower);
         csv_num(fp, q->upper);
@@ -391,7 +486,7 @@ int study_write_survival_csv(const obs_study_result *r, FILE *fp)
             const obs_km_point *pt = &r->at[k][i];
             csv_field(fp, r->arm_names[k]);
             csv_num(fp, pt->time);
-            csv_num(fp, pt->n_risk);
+            csv_count(fp, r, pt->n_risk, r->hidden.at_n_risk[k] ? r->hidden.at_n_risk[k][i] : 0, 1);
             csv_num(fp, pt->surv);
             csv_num(fp, pt->std_err);
             csv_num(fp, pt->lower);
@@ -408,6 +503,14 @@ int study_write_survival_csv(const obs_study_result *r, FILE *fp)
 void study_fmt_comparison(const obs_study_comparison *c, char *buf, size_t size)
 {
     char e[32], lo[32], hi[32];
+    if (c->hidden == OBS_STUDY_SECONDARY) {      /* disclosure control */
+        snprintf(buf, size, "*");
+        return;
+    }
+    if (c->hidden) {
+        snprintf(buf, size, "hidden");
+        return;
+    }
     if (!c->found) {
         snprintf(buf, size, "not estimable");
         return;
@@ -488,9 +591,19 @@ int obs_study_write_summary(const obs_study_result *r, FILE *fp)
     const obs_study_spec *s = r->spec;
     char a[32], b[32], c[32];
     fprintf(fp, "%s\n", s->title ? s->title : "Study");
-    fprintf(fp, "  %zu rows read, %zu excluded, %zu analysed (%s %zu, %s %zu)", r->n_read, r->n_read - r->n, r->n,
-            r->arm_names[0], r->n_arm[0], r->arm_names[1], r->n_arm[1]);
-    if (r->match) fprintf(fp, "; %zu matched", r->n_matched);
+    const obs_study_hidden *h = &r->hidden;
+    char n0[48], n1[48], n2[48], n3[48], n4[48];
+    study_fmt_count(r, (double)r->n_read, h->n_read, n0, sizeof n0);
+    study_fmt_count(r, (double)(r->n_read - r->n), h->n_dropped, n1, sizeof n1);
+    study_fmt_count(r, (double)r->n, h->n, n2, sizeof n2);
+    study_fmt_count(r, (double)r->n_arm[0], h->n_arm[0], n3, sizeof n3);
+    study_fmt_count(r, (double)r->n_arm[1], h->n_arm[1], n4, sizeof n4);
+    fprintf(fp, "  %s rows read, %s excluded, %s analysed (%s %s, %s %s)", n0, n1, n2, r->arm_names[0], n3,
+            r->arm_names[1], n4);
+    if (r->match) {
+        study_fmt_count(r, (double)r->n_matched, h->matched, n0, sizeof n0);
+        fprintf(fp, "; %s matched", n0);
+    }
     fputc('\n', fp);
     for (int k = 0; k < 2; k++) {
         const obs_km_curve *cv = &r->km->curves[k];

@@ -221,6 +221,7 @@ static obs_status add_exclusion(obs_study_result *r, const char *reason, size_t 
     r->exclusions = e;
     e[r->nexclusions].reason = strdup(reason);
     e[r->nexclusions].count = count;
+    e[r->nexclusions].hidden = OBS_STUDY_SHOWN;
     if (!e[r->nexclusions].reason) return obs_error_set(err, OBS_ENOMEM, "out of memory");
     r->nexclusions++;
     return OBS_OK;
@@ -419,9 +420,11 @@ static obs_status run_propensity(const obs_study_spec *s, obs_study_result *r, o
     obs_column *ps = (obs_column *)obs_table_column(r->data, STUDY_COL_PS);
     for (size_t i = 0; i < fr->n; i++) set_num(ps, fr->row[i], r->ps_fit->fitted[i]);
     r->n_ps_missing = r->n - fr->n;
-    if (r->n_ps_missing)
+    if (r->n_ps_missing) {
+        r->warning_ps_missing = r->warnings.n + 1;
         obs_warnings_add(&r->warnings, "%zu patients have no propensity score (a covariate is missing)",
                          r->n_ps_missing);
+    }
 
     const char *method = s->match_method ? s->match_method : "nearest";
     int *treat = malloc((fr->n ? fr->n : 1) * sizeof *treat);
@@ -452,9 +455,11 @@ static obs_status run_propensity(const obs_study_spec *s, obs_study_result *r, o
         if (!optimal && mo.rule == OBS_MATCH_RULE_MATCHIT && !isnan(mo.caliper))
             obs_warnings_add(&r->warnings, "the caliper is applied as MatchIt 4.5.1 applies it (distance "
                              "differences truncated to whole numbers); match.rule: exact gives a strict caliper");
-        if (r->match->n_treated_matched < r->match->n_treated)
+        if (r->match->n_treated_matched < r->match->n_treated) {
+            r->warning_unmatched = r->warnings.n + 1;
             obs_warnings_add(&r->warnings, "%zu of %zu patients of arm %s were not matched",
                              r->match->n_treated - r->match->n_treated_matched, r->match->n_treated, s->arms[1]);
+        }
         obs_column *sc = (obs_column *)obs_table_column(r->data, STUDY_COL_SUBCLASS);
         obs_column *wc = (obs_column *)obs_table_column(r->data, STUDY_COL_WEIGHTS);
         for (size_t i = 0; i < r->n; i++) set_num(wc, i, 0);
@@ -562,6 +567,7 @@ obs_status obs_study_run(const obs_study_spec *s, obs_study_result **out, obs_er
     if (!rc && s->ps_formula) rc = run_propensity(s, r, err);
     if (!rc && s->nbaseline && r->matched) rc = run_table1(s, r->matched, &r->table1_matched, err);
     if (!rc) rc = study_run_models(s, r, err);
+    if (!rc && s->min_cell > 0) rc = study_disclosure(r, err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     r->seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
     if (rc) obs_study_result_free(&r);
@@ -581,6 +587,8 @@ void obs_study_result_free(obs_study_result **rp)
     obs_km_free(&r->km);
     free(r->at[0]);
     free(r->at[1]);
+    free(r->hidden.at_n_risk[0]);
+    free(r->hidden.at_n_risk[1]);
     obs_logrank_free(&r->logrank);
     obs_table1_free(&r->table1);
     obs_table1_free(&r->table1_matched);

@@ -37,6 +37,10 @@ typedef struct {
 
 obs_plot *obs_figure_forest(const obs_forest_row *rows, size_t nrows, const char *xlabel,
                             const char *title);
+/* The same with n_text[i], when n_text and n_text[i] are not NULL, shown in
+ * place of rows[i].n (disclosure control: "<10", "*"). */
+obs_plot *obs_figure_forest_text(const obs_forest_row *rows, const char *const *n_text, size_t nrows,
+                                 const char *xlabel, const char *title);
 
 /* ps n scores in [0, 1]; treat n flags; names [control, treated]. */
 obs_plot *obs_figure_ps_overlap(const double *ps, const int *treat, size_t n,

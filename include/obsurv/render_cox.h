@@ -22,6 +22,10 @@ const char *obs_cox_ties_name(obs_cox_ties t);
  * colnames: m->p term names. */
 void obs_render_cox_json(obs_json *j, const obs_cox_model *m, const char *const *colnames);
 
+/* The same members without n and nevent (for a caller that writes the counts
+ * itself, e.g. hidden by disclosure control). */
+void obs_render_cox_json_fit(obs_json *j, const obs_cox_model *m, const char *const *colnames);
+
 /* The coefficient table as CSV with a header row; NA for missing values. */
 void obs_render_cox_csv(FILE *fp, const obs_cox_model *m, const char *const *colnames);
 

@@ -113,9 +113,17 @@ void obs_study_spec_free(obs_study_spec **s);
 
 /* ---- the runner ------------------------------------------------------- */
 
+/* Disclosure control (report: min_cell N, study_disclosure.c).  Every count
+ * a renderer shows carries a flag: 0 shown, OBS_STUDY_SMALL a count from 1
+ * to N-1 (shown as "<N", null in JSON), OBS_STUDY_SECONDARY hidden so that
+ * such a count cannot be recovered by subtraction (shown as "*", null in
+ * JSON).  All flags are 0 when min_cell is 0. */
+enum { OBS_STUDY_SHOWN = 0, OBS_STUDY_SMALL = 1, OBS_STUDY_SECONDARY = 2 };
+
 typedef struct {
     char *reason;             /* "missing treatment", "treatment is neither A nor B", ... */
     size_t count;
+    unsigned char hidden;     /* disclosure control of count */
 } obs_study_exclusion;
 
 /* One fitted Cox model (a spec model, a screen model or a subgroup model). */
@@ -126,6 +134,9 @@ typedef struct {
     obs_frame *frame;         /* owns colnames; NULL when not fitted */
     obs_cox_model *model;     /* NULL when not fitted */
     int robust;
+    unsigned char n_hidden, nevent_hidden, n_dropped_hidden;   /* disclosure control */
+    size_t warning_dropped;   /* 1 + index in the result's warnings of the
+                                 "rows dropped" warning; 0 none */
 } obs_study_cox_fit;
 
 /* One row of the univariable screen. */
@@ -134,6 +145,7 @@ typedef struct {
     size_t n, nevent;
     double hr, lower, upper, p;
     double p_variable;        /* LR test of the variable (all its terms) */
+    unsigned char n_hidden, nevent_hidden;   /* disclosure control */
 } obs_study_screen_row;
 
 typedef struct {
@@ -142,12 +154,14 @@ typedef struct {
     size_t n_arm[2];
     double hr, lower, upper, p;   /* treated vs reference arm; NaN when not estimable */
     double interaction_chisq, interaction_df, interaction_p;  /* treatment x indicator */
+    unsigned char n_hidden, nevent_hidden, n_arm_hidden[2];  /* disclosure control */
 } obs_study_subgroup_result;
 
 typedef struct {
     char *variable;
     double chisq, df, p;      /* LR test of treatment:variable */
     size_t n;
+    unsigned char n_hidden;   /* disclosure control */
 } obs_study_interaction;
 
 typedef struct {
@@ -155,7 +169,18 @@ typedef struct {
     int found;                /* 0: the reference did not resolve */
     double estimate, lower, upper;  /* lower/upper NaN when no interval */
     int kind;                 /* 0 count, 1 time, 2 proportion, 3 ratio, 4 P value, 5 percent */
+    unsigned char hidden;     /* disclosure control: a count or a percentage hidden
+                                 (estimate NaN, found 0) */
 } obs_study_comparison;
+
+/* The flags of the cohort's counts (obs_study_result.hidden). */
+typedef struct {
+    unsigned char n_read, n, n_dropped, n_arm[2];
+    unsigned char events[2];        /* per arm: KM events, log-rank observed */
+    unsigned char *at_n_risk[2];    /* per arm, spec->ntimes numbers at risk */
+    unsigned char ps_n, ps_missing, ps_arm[2];   /* with a score: [control, treated] */
+    unsigned char matched, matched_arm[2], unmatched_arm[2];
+} obs_study_hidden;
 
 typedef struct {
     const obs_study_spec *spec;     /* not owned */
@@ -193,6 +218,9 @@ typedef struct {
     obs_study_comparison *comparisons; size_t ncomparisons;
     obs_warnings warnings;
     double seconds;                 /* run time of obs_study_run */
+    /* disclosure control (spec->min_cell > 0): which counts are hidden */
+    obs_study_hidden hidden;
+    size_t warning_ps_missing, warning_unmatched;   /* 1 + index in warnings; 0 none */
 } obs_study_result;
 
 /* Run the study.  spec must outlive the result.  On success *out is owned

@@ -18,7 +18,7 @@
 #endif
 
 static const char *USAGE =
-    "usage: obsurv study SPEC.yaml --out DIR [--data PATH] [--quiet]\n"
+    "usage: obsurv study SPEC.yaml --out DIR [--data PATH] [--min-cell N] [--quiet]\n"
     "\n"
     "Runs the observational study that SPEC.yaml describes: the patient flow,\n"
     "Table 1 by arm before and after propensity-score matching, Kaplan-Meier\n"
@@ -29,6 +29,8 @@ static const char *USAGE =
     "figures as SVG, PNG and PDF.  Prints a summary and, when the spec has a\n"
     "published: list, each published figure beside obsurv's estimate.\n"
     "Keys of the spec: see examples/nelm/study.yaml.\n"
+    "--min-cell N hides every count from 1 to N-1 (and what reveals it) in all\n"
+    "outputs, as report: min_cell: N in the spec (the option wins).\n"
     "SOURCE_DATE_EPOCH, when set, fixes the date written in the report.\n"
     "\n"
     "example:\n"
@@ -40,6 +42,7 @@ int cmd_study(int argc, char **argv)
     static const cli_option opts[] = {
         {"--out", 1, "the report folder (created if absent)"},
         {"--data", 1, "the data file (overrides the spec's data:)"},
+        {"--min-cell", 1, "disclosure control: hide counts 1..N-1 (overrides report: min_cell:)"},
         {"--quiet", 0, "print nothing on success"},
         {NULL, 0, NULL}};
     cli_args a;
@@ -94,6 +97,19 @@ int cmd_study(int argc, char **argv)
         }
         free(spec->data);
         spec->data = d;
+    }
+    if (cli_get(&a, "--min-cell")) {
+        long mc = 0;
+        if (cli_get_long(&a, "--min-cell", 0, &mc, &err)) {
+            code = cli_fail(&err);
+            goto done;
+        }
+        if (mc < 0 || mc > 1000000000L) {
+            obs_error_set(&err, OBS_EUSAGE, "study: option --min-cell: expected a whole number from 0 to 1e9, got %ld", mc);
+            code = cli_fail(&err);
+            goto done;
+        }
+        spec->min_cell = mc;
     }
     if (obs_study_run(spec, &r, &err) ||
         obs_study_report_write(r, &prov, out, &err)) {
