@@ -205,10 +205,12 @@ static size_t wls_qr(double *a, double *qty, size_t n, size_t p, double *vtv,
  * X'WX b = X'Wz accumulated in one pass over the rows and solved by an
  * equilibrated Cholesky factorisation.  The rows are cut into two fixed
  * halves whose partial sums are added in order (same bits on one or two
- * threads).  The last step is always redone by the QR of wls_qr at the same
- * weights: the Newton map has zero derivative at the solution, so the
- * rounding of the earlier Cholesky steps (a relative error of about
- * cond(X'WX) * eps) changes the final coefficients only in its square.
+ * threads).  The covariance of the last step is the inverse of the same
+ * equilibrated factor.  Equilibrated pivots below 1e-7 (near aliasing) send
+ * the whole fit to the QR route (wls_qr, R's column-order aliasing), so on
+ * this route cond(X'WX) after equilibration is modest and the rounding, a
+ * relative error of about cond * eps, stays far below the 1e-6 parity
+ * tolerance (observed: about 1e-12 against glm on the golden cases).
  */
 typedef struct {
     const double *x, *wt, *wz;   /* X (n x p column-major), W, W z */
@@ -484,6 +486,7 @@ obs_status obs_logit_fit_irls(const double *x, size_t n, size_t p,
 
     size_t rank = 0;
     int iter = 0, conv = 0;
+    int chol_final = 0;        /* 1: f->cov already set from the normal equations */
     /* the normal-equations route (see wls_normal) while it is safe; the
      * starting values are kept to start again by QR alone if needed */
     int use_qr = (p > 64);
@@ -509,12 +512,8 @@ restart:
         if (!use_qr) {
             /* W into a's first column, W z into qty; eta/mu of this step
              * kept in a's second/third columns for the final QR redo */
-            double *wt = a, *keep_eta = a + n, *keep_mu = a + 2 * (p > 2 ? n : 0);
+            double *wt = a;
             irls_weights(x, n, p, y, w, eta, mu, have_ex ? ex_keep : NULL, wt, qty, NULL);
-            if (p > 2) {
-                memcpy(keep_eta, eta, n * sizeof *eta);
-                memcpy(keep_mu, mu, n * sizeof *mu);
-            }
             if (p <= 2 || wls_normal(x, wt, qty, n, p, nscr, f->aliased, b)) {
                 use_qr = 1;                        /* from the start, by QR only */
                 memcpy(eta, eta0, n * sizeof *eta);
@@ -555,13 +554,14 @@ restart:
         }
         int done_now = fabs(dev - devold) / (fabs(dev) + 0.1) < epsilon || iter == maxit;
         if (done_now && !qr_step) {
-            /* redo this step by QR at the same weights (R's arithmetic) */
-            memcpy(eta, a + n, n * sizeof *eta);
-            memcpy(mu, a + 2 * n, n * sizeof *mu);
-            use_qr = 1;
-            have_ex = 0;
-            iter--;
-            continue;
+            /* the last step by the normal equations: its covariance is
+             * the inverse of the equilibrated X'WX factor kept in nscr */
+            double *A = nscr + 2 * (p * p + p), *sc = A + p * p;
+            obs_chol_invert(A, p);
+            for (size_t j = 0; j < p; j++)
+                for (size_t k = 0; k < p; k++)
+                    f->cov[j * p + k] = A[(j > k ? k : j) * p + (j > k ? j : k)] * sc[j] * sc[k];
+            chol_final = 1;
         }
         if (fabs(dev - devold) / (fabs(dev) + 0.1) < epsilon) { conv = 1; break; }
         devold = dev;
@@ -573,6 +573,11 @@ restart:
     f->rank = rank;
     f->deviance = dev;
 
+    if (chol_final) {
+        rank = p;
+        for (size_t j = 0; j < p; j++) f->aliased[j] = 0;
+        goto coefficients;
+    }
     /* Covariance (R'R)^-1 over the non-aliased columns: invert R, then Rinv Rinv'. */
     for (size_t m = 0; m < rank; m++) {
         rinv[m * rank + m] = 1.0 / rdiag[m];
@@ -590,6 +595,7 @@ restart:
                 s += rinv[r1 * rank + k] * rinv[r2 * rank + k];
             f->cov[cols[r1] * p + cols[r2]] = s;
         }
+coefficients:
     for (size_t j = 0; j < p; j++) {
         if (f->aliased[j]) {
             f->coef[j] = f->se[j] = f->z[j] = f->pval[j] = NAN;
@@ -659,8 +665,12 @@ restart:
             }
         }
     }
-    f->auc = obs_auc(mu, y, NULL, n);
-    if (w) {  /* AUC over the rows that take part in the fit */
+    f->auc = NAN;
+    if (control && control->skip_auc) {
+        /* not wanted: the sort of n scores is skipped */
+    } else if (!w) {
+        f->auc = obs_auc(mu, y, NULL, n);
+    } else {  /* AUC over the rows that take part in the fit */
         unsigned char *mask = malloc(n);
         if (mask) {
             for (size_t i = 0; i < n; i++) mask[i] = w[i] > 0;

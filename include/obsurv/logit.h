@@ -24,6 +24,7 @@
 typedef struct {
     double epsilon;   /* relative deviance tolerance (1e-8) */
     int maxit;        /* maximum IRLS iterations (25) */
+    int skip_auc;     /* 1: leave auc NaN (callers that never report it: match, weight) */
 } obs_logit_control;
 
 typedef struct {

@@ -51,7 +51,7 @@ int cmd_logit(int argc, char **argv)
     if (cli_load_frame(&a, &spec, &t, &f, &fr, &err)) return cli_fail(&err);
     obs_table_free(&t);   /* the frame holds all the fit needs: free the table's memory now */
     int code = 0;
-    if (ps_fit(fr, &fit, &err)) { code = cli_fail(&err); goto done; }
+    if (ps_fit(fr, 1, &fit, &err)) { code = cli_fail(&err); goto done; }
 
     obs_warnings warn;
     obs_warnings_init(&warn);

@@ -351,7 +351,7 @@ int cmd_match(int argc, char **argv)
     /* the table is read again only for --id, --exact and --matched: free
      * its memory before the fit otherwise (about 1 GB at 10M rows) */
     if (idcol < 0 && !exact && !cli_get(&a, "--matched")) obs_table_free(&t);
-    if (ps_fit(fr, &fit, &err)) { code = cli_fail(&err); goto done; }
+    if (ps_fit(fr, 0, &fit, &err)) { code = cli_fail(&err); goto done; }
     cli_add_dropped_warning(&warn, fr);
     for (size_t k = 0; k < fit->warnings.n; k++)
         obs_warnings_add(&warn, "propensity model: %s", fit->warnings.msg[k]);

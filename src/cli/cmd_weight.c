@@ -111,7 +111,7 @@ int cmd_weight(int argc, char **argv)
     int code = 0;
     a.read_all_columns = cli_has(&a, "--weights-out") || cli_has(&a, "--out-data");
     if (cli_load_frame(&a, &spec, &t, &f, &fr, &err)) { code = cli_fail(&err); goto done; }
-    if (ps_fit(fr, &fit, &err)) { code = cli_fail(&err); goto done; }
+    if (ps_fit(fr, 0, &fit, &err)) { code = cli_fail(&err); goto done; }
     cli_add_dropped_warning(&warn, fr);
     for (size_t k = 0; k < fit->warnings.n; k++)
         obs_warnings_add(&warn, "propensity model: %s", fit->warnings.msg[k]);

@@ -15,12 +15,13 @@ int *ps_treat_from_frame(const obs_frame *fr)
     return t;
 }
 
-obs_status ps_fit(const obs_frame *fr, obs_logit_fit **fit, obs_error *err)
+obs_status ps_fit(const obs_frame *fr, int want_auc, obs_logit_fit **fit, obs_error *err)
 {
     int intercept = 0;
     for (size_t j = 0; j < fr->p; j++)
         if (strcmp(fr->colnames[j], "(Intercept)") == 0) intercept = 1;
-    return obs_logit_fit_irls(fr->x, fr->n, fr->p, fr->y, fr->weights, intercept, NULL,
+    const obs_logit_control ctl = {1e-8, 25, !want_auc};   /* glm.control defaults */
+    return obs_logit_fit_irls(fr->x, fr->n, fr->p, fr->y, fr->weights, intercept, &ctl,
                               (const char *const *)fr->colnames, fit, err);
 }
 

@@ -16,8 +16,10 @@
 /* Treatment 0/1 of every frame row as ints; caller frees.  NULL on ENOMEM. */
 int *ps_treat_from_frame(const obs_frame *fr);
 
-/* Logistic model of the frame's response on its design (with intercept). */
-obs_status ps_fit(const obs_frame *fr, obs_logit_fit **fit, obs_error *err);
+/* Logistic model of the frame's response on its design (with intercept);
+ * want_auc 0 skips the c-statistic (fit->auc NaN) for commands that never
+ * report it. */
+obs_status ps_fit(const obs_frame *fr, int want_auc, obs_logit_fit **fit, obs_error *err);
 
 /* Design columns other than the intercept: count, and their indices into
  * fr->x (written to idx, size fr->p). */
