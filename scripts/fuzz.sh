@@ -68,6 +68,14 @@ for name in "${targets[@]}"; do
   corpus=$out/corpus/$name
   mkdir -p "$corpus" "$out/findings/$name"
   [ -d "$root/tests/fuzz/corpus/$name" ] && cp -n "$root/tests/fuzz/corpus/$name"/* "$corpus"/ 2>/dev/null
+  # the binary readers are seeded with the format files the golden tests use
+  # (kept once, under tests/golden/formats and tests/cli/data)
+  case $name in
+    sqlite) cp -n "$root"/tests/golden/formats/*.sqlite "$root"/tests/cli/data/fmt_*.sqlite "$corpus"/ 2>/dev/null ;;
+    readstat) for e in dta sav zsav xpt sas7bdat; do
+                cp -n "$root"/tests/golden/formats/*.$e "$root"/tests/cli/data/fmt_*.$e "$corpus"/ 2>/dev/null
+              done ;;
+  esac
   dict=""
   [ -f "$root/tests/fuzz/$name.dict" ] && dict="-dict=$root/tests/fuzz/$name.dict"
   if [ -n "$runs" ]; then limit="-runs=$runs -max_total_time=$((seconds > 0 ? seconds : 86400))"; else limit="-max_total_time=$seconds"; fi
