@@ -387,13 +387,20 @@ static obs_status tlist_add(parser *p, tlist *l, pterm t)
     return OBS_OK;
 }
 
-/* The union of two sorted index lists, as a new term. */
-static obs_status term_union(parser *p, const pterm *a, const pterm *b, pterm *out)
+/* 1 when l holds a term equal to t. */
+static int tlist_has(const tlist *l, const pterm *t)
 {
-    out->n = 0;
-    out->v = malloc((a->n + b->n + 1) * sizeof(size_t));
-    if (!out->v) return fail(p, OBS_ENOMEM, 0, NULL);
+    if (l->nslot == 0) return 0;
+    for (size_t h = term_hash(t) & (l->nslot - 1); l->slot[h]; h = (h + 1) & (l->nslot - 1))
+        if (term_equal(&l->t[l->slot[h] - 1], t)) return 1;
+    return 0;
+}
+
+/* The union of two sorted index lists into out->v (room for a->n + b->n). */
+static void term_union(const pterm *a, const pterm *b, pterm *out)
+{
     size_t i = 0, j = 0;
+    out->n = 0;
     while (i < a->n || j < b->n) {
         size_t x;
         if (j >= b->n || (i < a->n && a->v[i] < b->v[j])) x = a->v[i++];
@@ -401,7 +408,6 @@ static obs_status term_union(parser *p, const pterm *a, const pterm *b, pterm *o
         else { x = a->v[i]; i++; j++; }
         out->v[out->n++] = x;
     }
-    return OBS_OK;
 }
 
 /* Append every term of src to dst (dedup); src is emptied. */
@@ -422,18 +428,36 @@ static obs_status tlist_merge(parser *p, tlist *dst, tlist *src)
     return OBS_OK;
 }
 
-/* a:b for every a in A (outer) and b in B (inner), as R's InteractTerms. */
+/* a:b for every a in A (outer) and b in B (inner), as R's InteractTerms.
+ * Each product is formed in one scratch buffer and copied out only when it
+ * is new (expanding a*b*c... mostly meets products already there). */
 static obs_status tlist_interact(parser *p, const tlist *a, const tlist *b, tlist *out)
 {
     if (a->n * b->n > 16 * FORMULA_MAX_TERMS)
         return fail(p, OBS_EUSAGE, p->tok[p->at].pos,
                     "too many terms (more than 1024 after expanding \"*\")");
+    size_t na = 0, nb = 0;
+    for (size_t i = 0; i < a->n; i++) if (a->t[i].n > na) na = a->t[i].n;
+    for (size_t j = 0; j < b->n; j++) if (b->t[j].n > nb) nb = b->t[j].n;
+    size_t *buf = malloc((na + nb + 1) * sizeof *buf);
+    if (!buf) return fail(p, OBS_ENOMEM, 0, NULL);
     for (size_t i = 0; i < a->n; i++)
         for (size_t j = 0; j < b->n; j++) {
-            pterm t;
-            if (term_union(p, &a->t[i], &b->t[j], &t) != OBS_OK) return p->rc;
-            if (tlist_add(p, out, t) != OBS_OK) return p->rc;
+            pterm u = {buf, 0};
+            term_union(&a->t[i], &b->t[j], &u);
+            if (tlist_has(out, &u)) continue;
+            pterm t = {malloc((u.n + 1) * sizeof(size_t)), u.n};
+            if (!t.v) {
+                free(buf);
+                return fail(p, OBS_ENOMEM, 0, NULL);
+            }
+            memcpy(t.v, u.v, u.n * sizeof(size_t));
+            if (tlist_add(p, out, t) != OBS_OK) {
+                free(buf);
+                return p->rc;
+            }
         }
+    free(buf);
     return OBS_OK;
 }
 
