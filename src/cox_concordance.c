@@ -28,6 +28,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "obsurv/parallel.h"
 #include "cox_internal.h"
 
 
@@ -95,6 +96,195 @@ static inline __attribute__((always_inline)) void fw_query(const fenwick *f, dou
 #define TREE_R 0
 #define TREE_D 1
 
+/* The state of one sweep over the rows in time order: the two trees, the
+ * running totals of the R (at risk) and D (events seen) weights, the pair
+ * counts (concordant, discordant, tied in x, tied in y) and the per-row
+ * partner sums (infl) with their entry snapshots (snap). */
+typedef struct {
+    const cox_work *w;
+    const size_t *rank;
+    fenwick fw;
+    double rtot, dtot;
+    double count[4];
+    double *infl, *snap;
+} conc_sweep;
+
+/* exit of row k: its partner sums are the D tree now minus at its entry */
+static inline __attribute__((always_inline)) void exit_row(conc_sweep *c, size_t k)
+{
+    double q[3];
+    fw_query(&c->fw, c->dtot, c->rank[k], TREE_D, q);
+    c->infl[3 * k] += q[2] - c->snap[3 * k + 2];
+    c->infl[3 * k + 1] += q[0] - c->snap[3 * k];
+    c->infl[3 * k + 2] += q[1] - c->snap[3 * k + 1];
+    fw_add(&c->fw, c->rank[k], TREE_R, -c->w->wt[k]);
+    c->rtot -= c->w->wt[k];
+}
+
+static inline __attribute__((always_inline)) void enter_row(conc_sweep *c, size_t k)
+{
+    double q[3];
+    fw_query(&c->fw, c->dtot, c->rank[k], TREE_D, q);
+    c->snap[3 * k] = q[0]; c->snap[3 * k + 1] = q[1]; c->snap[3 * k + 2] = q[2];
+    fw_add(&c->fw, c->rank[k], TREE_R, c->w->wt[k]);
+    c->rtot += c->w->wt[k];
+}
+
+/* The time groups of sorted rows [k, e) (times descending): censored rows
+ * enter, each event counts its pairs with the rows at risk, then the
+ * events enter the D tree and the risk set.  Counting process: rows whose
+ * start is at or after an event time exit first (*ri walks by_start). */
+static void sweep_times(conc_sweep *c, size_t k, size_t e, size_t *ri)
+{
+    const cox_work *w = c->w;
+    double q[3];
+    while (k < e) {
+        const double t = w->stop[k];
+        size_t k2 = k;
+        int anydeath = 0;
+        while (k2 < e && w->stop[k2] == t) { anydeath |= w->status[k2]; k2++; }
+        if (w->counting && anydeath) {
+            for (; *ri < e; (*ri)++) {
+                size_t qq = w->by_start[*ri];
+                if (w->start[qq] < t) break;
+                exit_row(c, qq);
+            }
+        }
+        for (size_t qq = k; qq < k2; qq++)
+            if (!w->status[qq]) enter_row(c, qq);
+        if (anydeath) {
+            double dw = 0.0;
+            for (size_t qq = k; qq < k2; qq++) {
+                if (!w->status[qq]) continue;
+                fw_query(&c->fw, c->rtot, c->rank[qq], TREE_R, q);
+                c->infl[3 * qq] += q[0];
+                c->infl[3 * qq + 1] += q[2];
+                c->infl[3 * qq + 2] += q[1];
+                c->count[0] += w->wt[qq] * q[0];
+                c->count[1] += w->wt[qq] * q[2];
+                c->count[2] += w->wt[qq] * q[1];
+                dw += w->wt[qq];
+            }
+            /* tied.y: pairs of events at t (weights), for the record */
+            for (size_t qq = k; qq < k2; qq++)
+                if (w->status[qq]) c->count[3] += w->wt[qq] * (dw - w->wt[qq]) / 2.0;
+            for (size_t qq = k; qq < k2; qq++) {
+                if (!w->status[qq]) continue;
+                fw_add(&c->fw, c->rank[qq], TREE_D, w->wt[qq]);
+                c->dtot += w->wt[qq];
+            }
+            for (size_t qq = k; qq < k2; qq++)
+                if (w->status[qq]) enter_row(c, qq);
+        }
+        k = k2;
+    }
+}
+
+/* Strata of at least this many rows are swept in two halves at once. */
+#define CONC_SPLIT_MIN 65536
+
+typedef struct {
+    conc_sweep *c;
+    size_t b, h, e;
+    int second;
+} conc_half;
+
+static void second_half_trees(conc_half *a);
+
+/* One half: the first sweeps [b, h) from empty trees, as in turn; the
+ * second starts from the trees the first leaves (second_half_trees) and
+ * sweeps [h, e). */
+static void half_run(void *arg)
+{
+    conc_half *a = arg;
+    size_t ri = a->second ? a->h : a->b;
+    if (a->second) second_half_trees(a);
+    sweep_times(a->c, a->second ? a->h : a->b, a->second ? a->e : a->h, &ri);
+}
+
+/* Right-censored rows never exit before the stratum ends, so after the
+ * first half every row of [b, h) is at risk (R tree) and every event of
+ * [b, h) seen (D tree): the second half's trees are built from those point
+ * weights in O(ranks) (a Fenwick node is the sum of the points of its
+ * range: each node adds itself into its parent once). */
+static void second_half_trees(conc_half *a)
+{
+    conc_sweep *c = a->c;
+    const cox_work *w = c->w;
+    fenwick *f = &c->fw;
+    const size_t m = f->m;
+    for (size_t k = a->b; k < a->h; k++) {
+        const size_t r = c->rank[k];
+        const double wk = w->wt[k];
+        if (f->in) {
+            f->ip[2 * r + TREE_R] += (int32_t)wk;
+            if (w->status[k]) f->ip[2 * r + TREE_D] += (int32_t)wk;
+        } else {
+            f->dp[2 * r + TREE_R] += wk;
+            if (w->status[k]) f->dp[2 * r + TREE_D] += wk;
+        }
+        c->rtot += wk;
+        if (w->status[k]) c->dtot += wk;
+    }
+    if (f->in) {              /* blocked tree: block k is node k + 1 */
+        const size_t nb = m / FW_BLOCK + 1;
+        for (size_t r = 0; r <= m; r++)
+            for (int t = 0; t < 2; t++) f->in[2 * (r / FW_BLOCK + 1) + t] += f->ip[2 * r + t];
+        for (size_t i = 1; i <= nb; i++) {
+            const size_t up = i + (i & (~i + 1));
+            if (up <= nb)
+                for (int t = 0; t < 2; t++) f->in[2 * up + t] += f->in[2 * i + t];
+        }
+    } else {
+        for (size_t i = 1; i <= m; i++)
+            for (int t = 0; t < 2; t++) f->dn[2 * i + t] += f->dp[2 * i + t];
+        for (size_t i = 1; i <= m; i++) {
+            const size_t up = i + (i & (~i + 1));
+            if (up <= m)
+                for (int t = 0; t < 2; t++) f->dn[2 * up + t] += f->dn[2 * i + t];
+        }
+    }
+}
+
+/* Sweep the right-censored stratum [b, e) as two halves of its time order,
+ * cut at a time-group boundary near the middle, on two threads when there
+ * are two (the same halves and sums on one thread: the same results).  The
+ * second half has trees of its own: from the scratch past the concordance's
+ * layout when it is large enough, otherwise allocated into *own (the
+ * caller frees it).  On return c holds the second half's trees and totals
+ * (the state after the whole stratum) and the pair counts of both halves
+ * (first, then second); 0 when the stratum has no boundary to cut at
+ * (nothing done), or 1 with OBS_ENOMEM in *rc. */
+static int split_halves(conc_sweep *c, size_t b, size_t e, size_t n, double *base,
+                        size_t nscratch, double **own, obs_status *rc)
+{
+    const cox_work *w = c->w;
+    size_t h = b + (e - b) / 2;
+    while (h < e && w->stop[h] == w->stop[h - 1]) h++;
+    if (h >= e) return 0;
+    const size_t need = 4 * (n + 2);
+    double *tree;
+    if (nscratch >= COX_CONC_SCRATCH(n) + need) tree = base + COX_CONC_SCRATCH(n);
+    else if (!(tree = *own = malloc(need * sizeof *tree))) { *rc = OBS_ENOMEM; return 1; }
+    memset(tree, 0, need * sizeof *tree);
+    conc_sweep c2 = *c;
+    if (c->fw.in) {
+        c2.fw.in = (int32_t *)tree;
+        c2.fw.ip = c2.fw.in + 2 * (n + 2);
+    } else {
+        c2.fw.dn = tree;
+        c2.fw.dp = tree + 2 * (n + 2);
+    }
+    conc_half h1 = {c, b, h, e, 0}, h2 = {&c2, b, h, e, 1};
+    void *args[2] = {&h1, &h2};
+    obs_parallel_run(half_run, args, 2, obs_parallel_threads());
+    for (int t = 0; t < 4; t++) c->count[t] += c2.count[t];
+    c->fw = c2.fw;
+    c->rtot = c2.rtot;
+    c->dtot = c2.dtot;
+    return 1;
+}
+
 /* Contract: w ready (sorted order); lp_sorted (n) the linear predictor in
  * sorted order.  Fills m->concordance, m->concordance_se, m->conc_counts,
  * m->has_concordance.  cluster: codes >= 0 by original row, or NULL.
@@ -109,7 +299,7 @@ obs_status cox_concordance(const cox_work *w, const double *lp_sorted,
                            obs_cox_model *m, obs_error *err)
 {
     const size_t n = w->n;
-    double *own = NULL, *base = scratch;
+    double *own = NULL, *base = scratch, *tree_own = NULL;
     if (!scratch || nscratch < COX_CONC_SCRATCH(n)) {
         base = own = malloc(COX_CONC_SCRATCH(n) * sizeof *own);
         if (!own) return obs_error_set(err, OBS_ENOMEM, "cox: out of memory (concordance)");
@@ -155,98 +345,55 @@ obs_status cox_concordance(const cox_work *w, const double *lp_sorted,
 
     for (size_t s = 0; s < w->nstrata; s++) {
         const size_t b = w->sbeg[s], e = w->sbeg[s + 1];
-        double rtot = 0.0, dtot = 0.0, q[3];
+        conc_sweep c = {w, rank, fw, 0.0, 0.0, {0, 0, 0, 0}, infl, snap};
         size_t ri = b;
-        /* exit of row k: partner sums = D-tree now minus at entry */
-#define EXIT_ROW(k) do { \
-            fw_query(&fw, dtot, rank[k], TREE_D, q); \
-            infl[3 * (k)] += q[2] - snap[3 * (k) + 2]; \
-            infl[3 * (k) + 1] += q[0] - snap[3 * (k)]; \
-            infl[3 * (k) + 2] += q[1] - snap[3 * (k) + 1]; \
-            fw_add(&fw, rank[k], TREE_R, -w->wt[k]); rtot -= w->wt[k]; \
-        } while (0)
-#define ENTER_ROW(k) do { \
-            fw_query(&fw, dtot, rank[k], TREE_D, q); \
-            snap[3 * (k)] = q[0]; snap[3 * (k) + 1] = q[1]; snap[3 * (k) + 2] = q[2]; \
-            fw_add(&fw, rank[k], TREE_R, w->wt[k]); rtot += w->wt[k]; \
-        } while (0)
-
-        for (size_t k = b; k < e;) {
-            const double t = w->stop[k];
-            size_t k2 = k;
-            int anydeath = 0;
-            while (k2 < e && w->stop[k2] == t) { anydeath |= w->status[k2]; k2++; }
-            if (w->counting && anydeath) {
-                for (; ri < e; ri++) {
-                    size_t qq = w->by_start[ri];
-                    if (w->start[qq] < t) break;
-                    EXIT_ROW(qq);
-                }
-            }
-            for (size_t qq = k; qq < k2; qq++)
-                if (!w->status[qq]) ENTER_ROW(qq);
-            if (anydeath) {
-                double dw = 0.0;
-                for (size_t qq = k; qq < k2; qq++) {
-                    if (!w->status[qq]) continue;
-                    fw_query(&fw, rtot, rank[qq], TREE_R, q);
-                    infl[3 * qq] += q[0];
-                    infl[3 * qq + 1] += q[2];
-                    infl[3 * qq + 2] += q[1];
-                    count[0] += w->wt[qq] * q[0];
-                    count[1] += w->wt[qq] * q[2];
-                    count[2] += w->wt[qq] * q[1];
-                    dw += w->wt[qq];
-                }
-                /* tied.y: pairs of events at t (weights), for the record */
-                for (size_t qq = k; qq < k2; qq++)
-                    if (w->status[qq]) count[3] += w->wt[qq] * (dw - w->wt[qq]) / 2.0;
-                for (size_t qq = k; qq < k2; qq++) {
-                    if (!w->status[qq]) continue;
-                    fw_add(&fw, rank[qq], TREE_D, w->wt[qq]);
-                    dtot += w->wt[qq];
-                }
-                for (size_t qq = k; qq < k2; qq++)
-                    if (w->status[qq]) ENTER_ROW(qq);
-            }
-            k = k2;
+        /* one large right-censored stratum: two halves of the time order at
+         * once (see split_halves); else, or when it does not apply, in turn */
+        if (!(w->nstrata == 1 && !w->counting && e - b >= CONC_SPLIT_MIN &&
+              split_halves(&c, b, e, n, base, own ? COX_CONC_SCRATCH(n) : nscratch, &tree_own, &rc)))
+            sweep_times(&c, b, e, &ri);
+        if (rc) {
+            rc = obs_error_set(err, OBS_ENOMEM, "cox: out of memory (concordance)");
+            goto done;
         }
+        for (int t = 0; t < 4; t++) count[t] += c.count[t];
         /* stratum end: every row still at risk exits; clear the trees */
         if (w->counting) {
-            for (; ri < e; ri++) EXIT_ROW(w->by_start[ri]);
+            for (; ri < e; ri++) exit_row(&c, w->by_start[ri]);
         } else if (8 * (e - b) >= mr) {
             /* right-censored data, a large stratum: the D tree no longer
              * changes, so its prefix sums by rank are one running sum
              * (into the R tree's slots, no longer needed); then clear */
+            const fenwick *f = &c.fw;
             double run = 0.0;
             for (size_t r = 1; r <= mr; r++) {     /* D weight of ranks < r */
-                if (fw.in) fw.in[2 * r] = (int32_t)run; else node[2 * r] = run;
-                run += fw_point(&fw, r, TREE_D);
+                if (f->in) f->in[2 * r] = (int32_t)run; else f->dn[2 * r] = run;
+                run += fw_point(f, r, TREE_D);
             }
             for (size_t k = b; k < e; k++) {
                 size_t r = rank[k];
-                double below = fw.in ? (double)fw.in[2 * r] : node[2 * r];
-                double at = fw_point(&fw, r, TREE_D);
-                infl[3 * k] += (dtot - below - at) - snap[3 * k + 2];
+                double below = f->in ? (double)f->in[2 * r] : f->dn[2 * r];
+                double at = fw_point(f, r, TREE_D);
+                infl[3 * k] += (c.dtot - below - at) - snap[3 * k + 2];
                 infl[3 * k + 1] += below - snap[3 * k];
                 infl[3 * k + 2] += at - snap[3 * k + 1];
             }
-            rtot = 0.0;
-            if (fw.in) {
-                memset(fw.in, 0, 2 * (mr + 1) * sizeof *fw.in);
-                memset(fw.ip, 0, 2 * (mr + 1) * sizeof *fw.ip);
+            /* the stratum's own trees are cleared (the split's second
+             * half had its own, which is then the caller's fw no more) */
+            fenwick *g = &fw;
+            if (g->in) {
+                memset(g->in, 0, 2 * (mr + 1) * sizeof *g->in);
+                memset(g->ip, 0, 2 * (mr + 1) * sizeof *g->ip);
             } else {
-                memset(node, 0, 2 * (mr + 1) * sizeof *node);
-                memset(point, 0, 2 * (mr + 1) * sizeof *point);
+                memset(g->dn, 0, 2 * (mr + 1) * sizeof *g->dn);
+                memset(g->dp, 0, 2 * (mr + 1) * sizeof *g->dp);
             }
             continue;
         } else {
-            for (size_t k = b; k < e; k++) EXIT_ROW(k);
+            for (size_t k = b; k < e; k++) exit_row(&c, k);
         }
         for (size_t k = b; k < e; k++)
-            if (w->status[k]) fw_add(&fw, rank[k], TREE_D, -w->wt[k]);
-#undef EXIT_ROW
-#undef ENTER_ROW
+            if (w->status[k]) fw_add(&c.fw, rank[k], TREE_D, -w->wt[k]);
     }
 
     {
@@ -279,5 +426,6 @@ obs_status cox_concordance(const cox_work *w, const double *lp_sorted,
     }
 done:
     free(own);
+    free(tree_own);
     return rc;
 }
