@@ -23,12 +23,10 @@
  * the linear predictor, rescaled when the mean moves by more than 200
  * (Therneau's agfit4 device); log S0 is then log(sum) + c.
  *
- * Newton-Raphson (Therneau & Grambsch sec. 3.2; R coxfit6/agfit4): start at
- * b = 0; step = I^-1 u by the LDL' solve of linalg.c with tolerance
- * toler_chol (aliased columns get step 0); if the new log-likelihood is
- * smaller or not finite, step-halving: b_new = (b_new + h b_old) / (h + 1)
- * for the h-th consecutive halving; stop when |1 - l_old / l_new| <= eps.
- * Verified against R in tests/golden/cox and by hand in tests/unit/test_cox.c.
+ * The per-time sums and the Efron terms are the inline cox_sums_* and
+ * cox_efron_terms of cox_internal.h (obsurv-mpi's pass uses the same).
+ * Newton-Raphson (Therneau & Grambsch sec. 3.2; R coxfit6/agfit4) and the
+ * model's tests are cox_newton.c.  Verified against R in tests/golden/cox and by hand in tests/unit/test_cox.c.
  */
 #include <float.h>
 #include <stdio.h>
@@ -52,18 +50,6 @@ void obs_cox_options_default(obs_cox_options *o)
     o->toler_inf = sqrt(1e-9);
     o->conf_level = 0.95;
     o->concordance = 1;
-}
-
-/* Add (sign +1) or remove (sign -1) row k to the sums denom, a, cmat with
- * risk weight rw (= w exp(eta - c)). Lower triangle of cmat only. */
-static inline void risk_update(double *restrict a, double *restrict cmat,
-                               const double *restrict xk, size_t p, double rw)
-{
-    for (size_t i = 0; i < p; i++) {
-        double t = rw * xk[i];
-        a[i] += t;
-        for (size_t j = 0; j <= i; j++) cmat[j * p + i] += t * xk[j];
-    }
 }
 
 /* ---- the right-censored route: no running S2 matrix ------------------
@@ -219,10 +205,8 @@ static int cox_pass_fast(cox_work *w, const double *beta, double *u, double *ima
         double denom = 0.0;
         memset(a, 0, p * sizeof *a);
         for (size_t k = b; k < e;) {
-            const double t = w->stop[k];
-            size_t k2 = k;
-            int anydeath = 0;
-            while (k2 < e && w->stop[k2] == t) { anydeath |= w->status[k2]; k2++; }
+            int anydeath;
+            const size_t k2 = cox_tied_end(w, k, e, &anydeath);
             double denom2 = 0.0, deadwt = 0.0;
             int ndead = 0;
             if (anydeath) memset(a2, 0, p * sizeof *a2);
@@ -243,31 +227,20 @@ static int cox_pass_fast(cox_work *w, const double *beta, double *u, double *ima
                 }
             }
             if (anydeath) {
-                double A0 = 0, A1 = 0, B0 = 0, B1 = 0, B2 = 0;
+                cox_efron_coef c = {0, 0, 0, 0, 0};
                 if (ndead > 0) {
-                    int nterm = (efron && ndead > 1) ? ndead : 1;
-                    double meanwt = deadwt / nterm;
-                    for (int m = 0; m < nterm; m++) {
-                        double f = (double)(m + 1) / nterm;
-                        double D = denom + f * denom2;
-                        loglik -= meanwt * (log(D) + 0.0);
-                        A0 += meanwt / D;
-                        A1 += meanwt * f / D;
-                        B0 += meanwt / (D * D);
-                        B1 += meanwt * f / (D * D);
-                        B2 += meanwt * f * f / (D * D);
-                    }
+                    c = cox_efron_terms(ndead, efron, deadwt, denom, denom2, 0.0, &loglik);
                     for (size_t i = 0; i < p; i++) {
-                        u[i] -= A0 * a[i] + A1 * a2[i];
+                        u[i] -= c.A0 * a[i] + c.A1 * a2[i];
                         for (size_t j = 0; j <= i; j++)
-                            imat[j * p + i] -= B0 * a[i] * a[j] + B1 * (a[i] * a2[j] + a2[i] * a[j])
-                                + B2 * a2[i] * a2[j];
+                            imat[j * p + i] -= c.B0 * a[i] * a[j] + c.B1 * (a[i] * a2[j] + a2[i] * a[j])
+                                + c.B2 * a2[i] * a2[j];
                     }
                     denom += denom2;
                     for (size_t i = 0; i < p; i++) a[i] += a2[i];
                 }
-                gc[2 * g] = A0;
-                gc[2 * g + 1] = A1;
+                gc[2 * g] = c.A0;
+                gc[2 * g + 1] = c.A1;
                 g++;
             }
             k = k2;
@@ -303,12 +276,11 @@ static int cox_pass_fast(cox_work *w, const double *beta, double *u, double *ima
 /* Contract: w built by cox_work_init (ties Breslow or Efron); beta: p
  * (scaled coordinates).  Output: return value the log partial likelihood;
  * u (p) the score; imat (p*p column-major, full symmetric) the information.
- * Scratch: w->eta, w->a, w->a2, w->cmat, w->cmat2.  No allocation. */
+ * Scratch: w->eta, w->a, w->a2, w->cmat, w->cmat2.  No allocation.  The
+ * sums and the Efron terms are cox_sums_* of cox_internal.h. */
 double cox_pass(cox_work *w, const double *beta, double *u, double *imat)
 {
     const size_t p = w->p;
-    const int efron = (w->ties == OBS_COX_EFRON);
-    double *a = w->a, *a2 = w->a2, *cmat = w->cmat, *cmat2 = w->cmat2;
     double loglik = 0.0;
 
     if (!w->counting && w->rw && cox_pass_fast(w, beta, u, imat, &loglik) == 0) return loglik;
@@ -322,43 +294,38 @@ double cox_pass(cox_work *w, const double *beta, double *u, double *imat)
     memset(u, 0, p * sizeof *u);
     memset(imat, 0, p * p * sizeof *imat);
 
+    cox_sums S = {.p = p, .efron = (w->ties == OBS_COX_EFRON), .a = w->a, .cmat = w->cmat,
+                  .a2 = w->a2, .cmat2 = w->cmat2, .loglik = 0.0, .u = u, .imat = imat};
+    double *a = S.a, *a2 = S.a2, *cmat = S.cmat, *cmat2 = S.cmat2;
     for (size_t s = 0; s < w->nstrata; s++) {
         const size_t b = w->sbeg[s], e = w->sbeg[s + 1];
-        double denom = 0.0, center = 0.0, etasum = 0.0;
+        double center = 0.0, etasum = 0.0;
         size_t nrisk = 0, r = b;   /* r walks by_start */
+        S.denom = 0.0;
         memset(a, 0, p * sizeof *a);
         memset(cmat, 0, p * p * sizeof *cmat);
 
         for (size_t k = b; k < e;) {
             const double t = w->stop[k];
-            size_t k2 = k;
-            int anydeath = 0;
-            while (k2 < e && w->stop[k2] == t) { anydeath |= w->status[k2]; k2++; }
+            int anydeath;
+            const size_t k2 = cox_tied_end(w, k, e, &anydeath);
 
             if (w->counting && anydeath) {
                 /* remove rows no longer at risk: start >= t */
-                for (; r < e; r++) {
-                    size_t q = w->by_start[r];
-                    if (w->start[q] < t) break;
-                    if (w->skip[q]) continue;
+                for (size_t q; (q = cox_next_leaving(w, &r, e, t)) != COX_NONE;) {
                     if (--nrisk == 0) {
-                        denom = 0.0; etasum = 0.0;
+                        S.denom = 0.0; etasum = 0.0;
                         memset(a, 0, p * sizeof *a);
                         memset(cmat, 0, p * p * sizeof *cmat);
                     } else {
                         etasum -= w->eta[q];
-                        risk_update(a, cmat, w->x + q * p, p, -w->wt[q] * exp(w->eta[q] - center));
-                        denom -= w->wt[q] * exp(w->eta[q] - center);
+                        cox_risk_add(a, cmat, w->x + q * p, p, -w->wt[q] * exp(w->eta[q] - center));
+                        S.denom -= w->wt[q] * exp(w->eta[q] - center);
                     }
                 }
             }
 
-            double denom2 = 0.0, deadwt = 0.0;
-            int ndead = 0;
-            if (anydeath) {
-                memset(a2, 0, p * sizeof *a2);
-                memset(cmat2, 0, p * p * sizeof *cmat2);
-            }
+            cox_sums_new_time(&S, anydeath);
             for (size_t q = k; q < k2; q++) {
                 if (w->skip[q]) continue;
                 nrisk++;
@@ -367,166 +334,33 @@ double cox_pass(cox_work *w, const double *beta, double *u, double *imat)
                     double shift = etasum / nrisk - center;
                     double f = exp(-shift);
                     center += shift;
-                    denom *= f;
+                    S.denom *= f;
                     for (size_t i = 0; i < p; i++) a[i] *= f;
                     for (size_t i = 0; i < p * p; i++) cmat[i] *= f;
-                    denom2 *= f;
+                    S.denom2 *= f;
                     for (size_t i = 0; i < p; i++) a2[i] *= f;
                     for (size_t i = 0; i < p * p; i++) cmat2[i] *= f;
                 }
-                const double *xq = w->x + q * p;
-                double rw = w->wt[q] * exp(w->eta[q] - center);
-                if (w->status[q]) {
-                    ndead++;
-                    deadwt += w->wt[q];
-                    denom2 += rw;
-                    loglik += w->wt[q] * w->eta[q];
-                    for (size_t i = 0; i < p; i++) u[i] += w->wt[q] * xq[i];
-                    risk_update(a2, cmat2, xq, p, rw);
-                } else {
-                    denom += rw;
-                    risk_update(a, cmat, xq, p, rw);
-                }
+                cox_sums_row(&S, w->status[q], w->wt[q], w->eta[q],
+                             w->wt[q] * exp(w->eta[q] - center), w->x + q * p);
             }
-
-            if (ndead > 0) {
-                /* Efron terms m = 0..nterm-1 with a fraction f_m = (m+1)/nterm
-                 * of the tied events in the sums: D_m = denom + f_m denom2,
-                 * S1_m = a + f_m a2, S2_m = cmat + f_m cmat2.  Summing over m
-                 * first needs only the scalars below, so the cost per event
-                 * time is O(nterm + p^2) instead of O(nterm p^2):
-                 *   u    -= A0 a + A1 a2
-                 *   imat += A0 cmat + A1 cmat2 - B0 a a' - B1 (a a2' + a2 a') - B2 a2 a2'
-                 * with A_j = sum_m W f_m^j / D_m, B_j = sum_m W f_m^j / D_m^2. */
-                int nterm = (efron && ndead > 1) ? ndead : 1;
-                double meanwt = deadwt / nterm;
-                double A0 = 0, A1 = 0, B0 = 0, B1 = 0, B2 = 0;
-                for (int m = 0; m < nterm; m++) {
-                    double f = (double)(m + 1) / nterm;
-                    double D = denom + f * denom2;
-                    loglik -= meanwt * (log(D) + center);
-                    A0 += meanwt / D;
-                    A1 += meanwt * f / D;
-                    B0 += meanwt / (D * D);
-                    B1 += meanwt * f / (D * D);
-                    B2 += meanwt * f * f / (D * D);
-                }
-                for (size_t i = 0; i < p; i++) {
-                    u[i] -= A0 * a[i] + A1 * a2[i];
-                    for (size_t j = 0; j <= i; j++)
-                        imat[j * p + i] += A0 * cmat[j * p + i] + A1 * cmat2[j * p + i]
-                            - B0 * a[i] * a[j] - B1 * (a[i] * a2[j] + a2[i] * a[j])
-                            - B2 * a2[i] * a2[j];
-                }
-                /* the events join the risk set for earlier times */
-                denom += denom2;
-                for (size_t i = 0; i < p; i++) {
-                    a[i] += a2[i];
-                    for (size_t j = 0; j <= i; j++) cmat[j * p + i] += cmat2[j * p + i];
-                }
-            }
+            cox_sums_event_time(&S, center);
             k = k2;
         }
     }
     for (size_t j = 0; j < p; j++)
         for (size_t i = j + 1; i < p; i++) imat[i * p + j] = imat[j * p + i];
-    return loglik;
+    return S.loglik;
 }
 
-static int all_finite(const double *v, size_t n)
+static double pass_breslow_efron(void *w, const double *beta, double *u, double *imat)
 {
-    for (size_t i = 0; i < n; i++) if (!isfinite(v[i])) return 0;
-    return 1;
+    return cox_pass(w, beta, u, imat);
 }
 
-/* The Newton-Raphson driver.  Contract: w ready; beta (p) holds the start
- * (zeros) in scaled coordinates and receives the estimate; u (p), imat (p*p)
- * receive the score and the inverse information (variance, scaled
- * coordinates) at the estimate; aliased (p) the aliasing flags.  loglik[2]
- * = at start, at estimate; *sctest the score test at the start; *iter,
- * *converged.  Scratch newbeta, oldbeta (p).  Right-censored data follow R's
- * coxfit6, counting-process data agfit4 (which also requires halving == 0
- * to declare convergence). */
-static void cox_newton(cox_work *w, const obs_cox_options *o, double *beta,
-                       double *u, double *imat, int *aliased, double loglik[2],
-                       double *sctest, int *iter, int *converged, int *rank,
-                       double *newbeta, double *oldbeta)
+static double pass_exact(void *w, const double *beta, double *u, double *imat)
 {
-    const size_t p = w->p;
-    double (*pass)(cox_work *, const double *, double *, double *) =
-        (w->ties == OBS_COX_EXACT) ? cox_exact_pass : cox_pass;
-    int halving = 0;
-    double best, newlk;
-
-    loglik[0] = loglik[1] = pass(w, beta, u, imat);
-    memcpy(newbeta, u, p * sizeof *u);
-    *rank = obs_chol_decompose(imat, p, o->toler_chol, aliased);
-    obs_chol_solve(imat, p, newbeta);
-    *sctest = 0.0;
-    for (size_t i = 0; i < p; i++) *sctest += u[i] * newbeta[i];
-    *iter = 0; *converged = 0;
-    if (o->max_iter == 0 || !isfinite(loglik[0]) || p == 0) {
-        *converged = (p == 0);
-        obs_chol_invert(imat, p);
-        return;
-    }
-    for (size_t i = 0; i < p; i++) { oldbeta[i] = beta[i]; newbeta[i] = beta[i] + newbeta[i]; }
-    best = loglik[0];
-
-    for (*iter = 1; *iter <= o->max_iter; (*iter)++) {
-        newlk = pass(w, newbeta, u, imat);
-        {   /* progress of long fits (the CLI shows it on a terminal only) */
-            obs_progress_event ev = {OBS_PROGRESS_ITER, "cox", (size_t)*iter, 0, newlk};
-            obs_progress_report(&ev);
-        }
-        int notfinite = !isfinite(newlk) || !all_finite(u, p) || !all_finite(imat, p * p);
-        int r2 = obs_chol_decompose(imat, p, o->toler_chol, aliased);
-        if (w->counting && r2 != *rank) notfinite = 1;
-        if (!notfinite && (!w->counting || halving == 0) &&
-            fabs(1.0 - best / newlk) <= o->eps) {
-            loglik[1] = newlk;
-            *rank = r2;
-            memcpy(beta, newbeta, p * sizeof *beta);
-            obs_chol_invert(imat, p);
-            *converged = 1;
-            return;
-        }
-        /* Out of iterations.  Counting-process fits stop here, as R's
-         * agfit4: the last point tried is kept unless it was worse than the
-         * best by more than eps (then the best is recomputed below).
-         * Right-censored Breslow/Efron fits, as R's coxfit6, take the step
-         * once more and end with iter = max_iter + 1 at the last accepted
-         * point; exact-ties fits, as R's coxexact, stop at max_iter there. */
-        if (*iter == o->max_iter && w->ties == OBS_COX_EXACT) break;
-        if (*iter == o->max_iter && w->counting) {
-            if (!notfinite && (newlk - best) / fabs(best) >= -o->eps) {
-                loglik[1] = newlk;
-                *rank = r2;
-                memcpy(beta, newbeta, p * sizeof *beta);
-                obs_chol_invert(imat, p);
-                return;
-            }
-            break;
-        }
-        if (notfinite || newlk < best) {
-            halving++;
-            for (size_t i = 0; i < p; i++)
-                newbeta[i] = (newbeta[i] + halving * oldbeta[i]) / (halving + 1.0);
-        } else {
-            halving = 0;
-            best = newlk;
-            obs_chol_solve(imat, p, u);
-            for (size_t i = 0; i < p; i++) {
-                oldbeta[i] = newbeta[i];
-                newbeta[i] += u[i];
-            }
-        }
-    }
-    /* out of iterations: report the last good estimate and its variance */
-    memcpy(beta, oldbeta, p * sizeof *beta);
-    loglik[1] = pass(w, beta, u, imat);
-    *rank = obs_chol_decompose(imat, p, o->toler_chol, aliased);
-    obs_chol_invert(imat, p);
+    return cox_exact_pass(w, beta, u, imat);
 }
 
 void obs_cox_model_free(obs_cox_model **mp)
@@ -540,27 +374,6 @@ void obs_cox_model_free(obs_cox_model **mp)
     obs_warnings_free(&m->warnings);
     free(m);
     *mp = NULL;
-}
-
-/* b' V^-1 b over the non-aliased components (R's coxph.wtest), V p*p. */
-static double wald_stat(const double *var, const double *b, const int *aliased, size_t p,
-                        double toler, double *scratch_pp, double *scratch_p)
-{
-    size_t q = 0;
-    for (size_t j = 0; j < p; j++) q += !aliased[j];
-    for (size_t jc = 0, c = 0; jc < p; jc++) {
-        if (aliased[jc]) continue;
-        for (size_t jr = 0, r = 0; jr < p; jr++)
-            if (!aliased[jr]) scratch_pp[c * q + r++] = var[jc * p + jr];
-        scratch_p[c++] = b[jc];
-    }
-    obs_chol_decompose(scratch_pp, q, toler, NULL);
-    double *sol = scratch_p + q;
-    memcpy(sol, scratch_p, q * sizeof *sol);
-    obs_chol_solve(scratch_pp, q, sol);
-    double s = 0.0;
-    for (size_t c = 0; c < q; c++) s += scratch_p[c] * sol[c];
-    return s;
 }
 
 static double *alloc_doubles(size_t n) { return calloc(n ? n : 1, sizeof(double)); }
@@ -608,22 +421,12 @@ obs_status obs_cox_fit(const obs_cox_data *d, const obs_cox_options *o,
     double *bscaled = scratch + 3 * p, *imat = scratch + 4 * p;
     double loglik[2], sctest;
     int iter, converged, rank;
-    cox_newton(&w, o, beta, m->u, imat, m->aliased, loglik, &sctest, &iter, &converged,
+    cox_newton_spec ns = {w.ties == OBS_COX_EXACT ? pass_exact : pass_breslow_efron, &w,
+                          w.counting, w.ties == OBS_COX_EXACT, "cox"};
+    cox_newton(&ns, p, o, beta, m->u, imat, m->aliased, loglik, &sctest, &iter, &converged,
                &rank, newbeta, oldbeta);
     memcpy(bscaled, beta, p * sizeof *beta);
-
-    /* back to the original scale */
-    for (size_t i = 0; i < p; i++) {
-        m->coef[i] = beta[i] * w.scale[i];
-        m->u[i] /= w.scale[i];
-        m->means[i] = w.mean[i];
-        for (size_t j = 0; j < p; j++) m->var[j * p + i] = imat[j * p + i] * w.scale[i] * w.scale[j];
-    }
-    m->loglik_null = loglik[0];
-    m->loglik_model = loglik[1];
-    m->iterations = iter;
-    m->converged = converged;
-    m->rank = rank < 0 ? -rank : rank;
+    cox_model_from_newton(m, beta, m->u, imat, w.mean, w.scale, loglik, iter, converged, rank);
 
     /* linear predictor in original row order: x'b + offset - means'b */
     {
@@ -636,81 +439,21 @@ obs_status obs_cox_fit(const obs_cox_data *d, const obs_cox_options *o,
         }
     }
 
-    /* warnings, as coxph.fit / agreg.fit */
-    if (o->max_iter > 1 && p > 0) {
-        if (!converged) {
-            rc = obs_warnings_add(&m->warnings, "Ran out of iterations and did not converge");
-            if (rc) goto fail;
-        } else {
-            char list[512] = "";
-            size_t len = 0;
-            for (size_t i = 0; i < p; i++) {
-                double step = 0.0;
-                for (size_t j = 0; j < p; j++) step += m->u[j] * m->var[i * p + j];
-                step = fabs(step);
-                int inf = !isfinite(m->u[i]) ||
-                    (w.counting ? step > o->toler_inf * (1 + fabs(m->coef[i]))
-                                : (step > o->eps && step > o->toler_inf * fabs(m->coef[i])));
-                if (inf && len + 24 < sizeof list)
-                    len += (size_t)snprintf(list + len, sizeof list - len, "%s%zu", len ? "," : "", i + 1);
-            }
-            if (len) {
-                rc = obs_warnings_add(&m->warnings, "Loglik converged before variable %s; coefficient may be infinite.", list);
-                if (rc) goto fail;
-            }
-        }
-    }
-    size_t df = 0;
-    for (size_t i = 0; i < p; i++) {
-        if (m->aliased[i]) {
-            m->coef[i] = NAN;
-            rc = obs_warnings_add(&m->warnings, "X matrix deemed to be singular; variable %zu is aliased (coefficient NA)", i + 1);
-            if (rc) goto fail;
-        } else df++;
-    }
-
-    /* tests */
-    m->lr.stat = 2.0 * (loglik[1] - loglik[0]);
-    m->lr.df = (double)df;
-    m->score.stat = sctest;
-    m->score.df = (double)df;
+    rc = cox_model_checks(m, o, w.counting, sctest, err);
+    if (rc) goto fail;
     {
         /* scratch reuse: newbeta holds b (0 for aliased), and the imat area
          * (2p^2 + 2 doubles, no longer needed) the Wald scratch (p^2 + 2p) */
         double *b0 = newbeta, *tmp = imat;
         for (size_t i = 0; i < p; i++) b0[i] = m->aliased[i] ? 0.0 : m->coef[i];
-        m->wald.stat = wald_stat(m->var, b0, m->aliased, p, o->toler_chol, tmp, tmp + p * p);
-        m->wald.df = (double)df;
+        m->wald.stat = cox_wald_stat(m->var, b0, m->aliased, p, o->toler_chol, tmp, tmp + p * p);
         if (o->robust || d->cluster) {
             rc = cox_robust(&w, d, o, m, bscaled, err);
             if (rc) goto fail;
-            m->wald.stat = wald_stat(m->robust_var, b0, m->aliased, p, o->toler_chol, tmp, tmp + p * p);
+            m->wald.stat = cox_wald_stat(m->robust_var, b0, m->aliased, p, o->toler_chol, tmp, tmp + p * p);
         }
     }
-    m->lr.p = df ? obs_pchisq_upper(m->lr.stat, (double)df) : NAN;
-    m->wald.p = df ? obs_pchisq_upper(m->wald.stat, (double)df) : NAN;
-    m->score.p = df ? obs_pchisq_upper(m->score.stat, (double)df) : NAN;
-    if (m->robust_score.df > 0)
-        m->robust_score.p = obs_pchisq_upper(m->robust_score.stat, m->robust_score.df);
-
-    {
-        double zq = obs_qnorm(1.0 - (1.0 - o->conf_level) / 2.0);
-        for (size_t i = 0; i < p; i++) {
-            m->se[i] = sqrt(m->var[i * p + i]);
-            double se = m->robust_se ? m->robust_se[i] : m->se[i];
-            if (m->aliased[i]) {
-                m->se[i] = NAN;
-                if (m->robust_se) m->robust_se[i] = NAN;
-                m->z[i] = m->p_value[i] = m->hr[i] = m->hr_lower[i] = m->hr_upper[i] = NAN;
-                continue;
-            }
-            m->z[i] = m->coef[i] / se;
-            m->p_value[i] = obs_pnorm_two_sided(m->z[i]);
-            m->hr[i] = exp(m->coef[i]);
-            m->hr_lower[i] = exp(m->coef[i] - zq * se);
-            m->hr_upper[i] = exp(m->coef[i] + zq * se);
-        }
-    }
+    cox_model_finish(m, o);
 
     if (o->concordance) {
         /* the fit is done: eta takes the sorted linear predictor and x's

@@ -12,8 +12,10 @@
 #ifndef OBSURV_COX_INTERNAL_H
 #define OBSURV_COX_INTERNAL_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "obsurv/cox.h"
 
 /* doubles in the block holding x: n p, 16 zeros, n + 1 scratch */
@@ -42,6 +44,214 @@ typedef struct {
     double *gcoef;          /* 2 * ngroups scratch: Efron A0, A1 per event time */
     size_t ngroups;         /* distinct (stratum, event time) pairs */
 } cox_work;
+
+/* Helpers below are forced inline: the loops that call them stay free of
+ * calls. */
+#define COX_INLINE static inline __attribute__((always_inline))
+
+/* ---- walking the sorted rows (cox_fit.c, cox_robust.c) ---------------- */
+
+/* The rows tied at sorted position k's stop time t = w->stop[k]: they are
+ * [k, return value) (within the stratum ending at e); *anydeath = 1 when
+ * one of them is an event (skip rows included, as the passes need). */
+COX_INLINE size_t cox_tied_end(const cox_work *w, size_t k, size_t e, int *anydeath)
+{
+    const double t = w->stop[k];
+    size_t k2 = k;
+    int any = 0;
+    while (k2 < e && w->stop[k2] == t) { any |= w->status[k2]; k2++; }
+    *anydeath = any;
+    return k2;
+}
+
+#define COX_NONE ((size_t)-1)
+
+/* Counting-process data: the next sorted row that leaves the risk set at
+ * event time t (start >= t, rows never at risk passed over), *r walking
+ * w->by_start up to the stratum end e; COX_NONE when no more leave at t.
+ * Usage: for (size_t q; (q = cox_next_leaving(w, &r, e, t)) != COX_NONE;) */
+COX_INLINE size_t cox_next_leaving(const cox_work *w, size_t *r, size_t e, double t)
+{
+    for (; *r < e; (*r)++) {
+        size_t q = w->by_start[*r];
+        if (w->start[q] < t) break;
+        if (!w->skip[q]) { (*r)++; return q; }
+    }
+    return COX_NONE;
+}
+
+/* ---- the Breslow/Efron kernel shared by cox_pass (cox_fit.c) and the
+ * distributed pass of obsurv-mpi (src/mpi/mpi_cox.c) -------------------
+ *
+ * Notation of cox_fit.c: at an event time t, the rows at risk (excluding
+ * the events at t) have S0 = denom, S1 = a, S2 = cmat; the d tied events
+ * at t have denom2, a2, cmat2 (the same sums), total weight deadwt.  All
+ * sums are of w r relative to exp(center).  The operations and their
+ * order are those of one place, so both callers give the same bits. */
+
+/* a += rw x, and the lower triangle of cmat (cmat[j*p+i], j <= i) += rw x x';
+ * a (p), cmat (p*p), x (p) do not overlap.  Remove a row with -rw. */
+COX_INLINE void cox_risk_add(double *restrict a, double *restrict cmat,
+                             const double *restrict x, size_t p, double rw)
+{
+    for (size_t i = 0; i < p; i++) {
+        double t = rw * x[i];
+        a[i] += t;
+        for (size_t j = 0; j <= i; j++) cmat[j * p + i] += t * x[j];
+    }
+}
+
+/* The Efron terms of one event time, summed over m = 0..nterm-1 (nterm =
+ * ndead under Efron when ndead > 1, else 1: Breslow) with f_m = (m+1)/nterm,
+ * D_m = denom + f_m denom2, W = deadwt / nterm:
+ *   A_j = sum_m W f_m^j / D_m,  B_j = sum_m W f_m^j / D_m^2,
+ * and *loglik -= sum_m W (log D_m + center), term by term.  Requires
+ * ndead >= 1. */
+typedef struct { double A0, A1, B0, B1, B2; } cox_efron_coef;
+
+COX_INLINE cox_efron_coef cox_efron_terms(int ndead, int efron, double deadwt, double denom,
+                                          double denom2, double center, double *loglik)
+{
+    cox_efron_coef c = {0, 0, 0, 0, 0};
+    int nterm = (efron && ndead > 1) ? ndead : 1;
+    double meanwt = deadwt / nterm;
+    for (int m = 0; m < nterm; m++) {
+        double f = (double)(m + 1) / nterm;
+        double D = denom + f * denom2;
+        *loglik -= meanwt * (log(D) + center);
+        c.A0 += meanwt / D;
+        c.A1 += meanwt * f / D;
+        c.B0 += meanwt / (D * D);
+        c.B1 += meanwt * f / (D * D);
+        c.B2 += meanwt * f * f / (D * D);
+    }
+    return c;
+}
+
+/* The running sums of one pass over a stratum (general route, with S2). */
+typedef struct {
+    size_t p;
+    int efron;                      /* 1 Efron, 0 Breslow */
+    double denom, *a, *cmat;        /* S0, S1, S2 (lower) of the rows at risk */
+    double denom2, *a2, *cmat2;     /* the same of the events at the current time */
+    double deadwt;                  /* their weight */
+    int ndead;                      /* their number */
+    double loglik, *u, *imat;       /* the pass's results so far (imat: lower) */
+} cox_sums;
+
+/* A new time: empty the tied set (a2, cmat2 only when it may receive events). */
+COX_INLINE void cox_sums_new_time(cox_sums *s, int anydeath)
+{
+    s->denom2 = 0.0;
+    s->deadwt = 0.0;
+    s->ndead = 0;
+    if (anydeath) {
+        memset(s->a2, 0, s->p * sizeof *s->a2);
+        memset(s->cmat2, 0, s->p * s->p * sizeof *s->cmat2);
+    }
+}
+
+/* Row x (p) with weight wt, linear predictor eta and risk weight rw = wt
+ * exp(eta - center) reaches its time: an event joins the tied set and adds
+ * wt eta to loglik and wt x to u; a censored row joins the risk set. */
+COX_INLINE void cox_sums_row(cox_sums *s, int dead, double wt, double eta, double rw,
+                             const double *x)
+{
+    const size_t p = s->p;
+    if (dead) {
+        s->ndead++;
+        s->deadwt += wt;
+        s->denom2 += rw;
+        s->loglik += wt * eta;
+        for (size_t i = 0; i < p; i++) s->u[i] += wt * x[i];
+        cox_risk_add(s->a2, s->cmat2, x, p, rw);
+    } else {
+        s->denom += rw;
+        cox_risk_add(s->a, s->cmat, x, p, rw);
+    }
+}
+
+/* The end of an event time's tied set: when it holds events, the Efron
+ * terms (summing over m first needs only the scalars of cox_efron_terms,
+ * O(nterm + p^2) per event time instead of O(nterm p^2)):
+ *   u    -= A0 a + A1 a2
+ *   imat += A0 cmat + A1 cmat2 - B0 a a' - B1 (a a2' + a2 a') - B2 a2 a2'
+ * then the events join the risk set for earlier times. */
+COX_INLINE void cox_sums_event_time(cox_sums *s, double center)
+{
+    if (s->ndead == 0) return;
+    const size_t p = s->p;
+    double *a = s->a, *cmat = s->cmat, *u = s->u, *imat = s->imat;
+    const double *a2 = s->a2, *cmat2 = s->cmat2;
+    cox_efron_coef c = cox_efron_terms(s->ndead, s->efron, s->deadwt, s->denom, s->denom2,
+                                       center, &s->loglik);
+    for (size_t i = 0; i < p; i++) {
+        u[i] -= c.A0 * a[i] + c.A1 * a2[i];
+        for (size_t j = 0; j <= i; j++)
+            imat[j * p + i] += c.A0 * cmat[j * p + i] + c.A1 * cmat2[j * p + i]
+                - c.B0 * a[i] * a[j] - c.B1 * (a[i] * a2[j] + a2[i] * a[j])
+                - c.B2 * a2[i] * a2[j];
+    }
+    s->denom += s->denom2;
+    for (size_t i = 0; i < p; i++) {
+        a[i] += a2[i];
+        for (size_t j = 0; j <= i; j++) cmat[j * p + i] += cmat2[j * p + i];
+    }
+}
+
+/* ---- Newton-Raphson and the model (cox_newton.c) ----------------------- */
+
+/* One pass at beta (p, scaled coordinates): returns the log partial
+ * likelihood, fills u (p) and imat (p*p, full symmetric). */
+typedef double (*cox_pass_fn)(void *ctx, const double *beta, double *u, double *imat);
+
+typedef struct {
+    cox_pass_fn pass;
+    void *ctx;
+    int counting;           /* agfit4's rules (counting-process data) */
+    int exact;              /* coxexact's: stop at max_iter */
+    const char *progress;   /* "what" of the iteration reports; NULL: none */
+} cox_newton_spec;
+
+/* The Newton-Raphson driver (Therneau & Grambsch sec. 3.2; R coxfit6,
+ * agfit4, coxexact).  Contract: beta (p) holds the start (zeros) in scaled
+ * coordinates and receives the estimate; u (p), imat (p*p) receive the
+ * score and the inverse information (variance, scaled coordinates) at the
+ * estimate; aliased (p) the aliasing flags; loglik[2] = at start, at
+ * estimate; *sctest the score test at the start; *iter, *converged, *rank
+ * (negative: see obs_chol_decompose).  Scratch newbeta, oldbeta (p).  No
+ * allocation. */
+void cox_newton(const cox_newton_spec *s, size_t p, const obs_cox_options *o, double *beta,
+                double *u, double *imat, int *aliased, double loglik[2], double *sctest,
+                int *iter, int *converged, int *rank, double *newbeta, double *oldbeta);
+
+/* The model from the driver's results (back to the original scale):
+ * m->coef, u, means, var (m->p = p, these arrays allocated), loglik_null,
+ * loglik_model, iterations, converged, rank.  beta, u, imat as cox_newton
+ * returned them; mean, scale (p) the centring and scaling. */
+void cox_model_from_newton(obs_cox_model *m, const double *beta, const double *u,
+                           const double *imat, const double *mean, const double *scale,
+                           const double loglik[2], int iter, int converged, int rank);
+
+/* After cox_model_from_newton (and the linear predictor, which needs the
+ * coefficients before aliased ones become NaN): the warnings of coxph.fit /
+ * agreg.fit (counting: agreg's infinite-coefficient rule), aliased
+ * coefficients set to NaN with their warning, the likelihood-ratio and
+ * score statistics with their df.  OBS_ENOMEM when a warning cannot be
+ * stored. */
+obs_status cox_model_checks(obs_cox_model *m, const obs_cox_options *o, int counting,
+                            double sctest, obs_error *err);
+
+/* b' V^-1 b over the non-aliased components (R's coxph.wtest); var p*p.
+ * Scratch: scratch_pp (q*q), scratch_p (2q), q the non-aliased count. */
+double cox_wald_stat(const double *var, const double *b, const int *aliased, size_t p,
+                     double toler, double *scratch_pp, double *scratch_p);
+
+/* The end of the model: the three tests' P values (and the robust score
+ * test's when it has df), and per coefficient se (from var), z, P, hazard
+ * ratio and its interval at o->conf_level (from robust_se when set); NaN
+ * for aliased coefficients. */
+void cox_model_finish(obs_cox_model *m, const obs_cox_options *o);
 
 /* Sorting (cox_sort.c): an order-preserving key for a double, and a stable
  * radix sort of the pairs (key[i], idx[i]) by key; -1 when out of memory. */

@@ -93,14 +93,10 @@ obs_status cox_score_residuals(cox_work *w, const double *beta, double *resid,
         /* pass 1: event-time quantities, descending */
         for (size_t k = b; k < e;) {
             const double t = w->stop[k];
-            size_t k2 = k;
-            int anydeath = 0;
-            while (k2 < e && w->stop[k2] == t) { anydeath |= w->status[k2]; k2++; }
+            int anydeath;
+            const size_t k2 = cox_tied_end(w, k, e, &anydeath);
             if (w->counting && anydeath) {
-                for (; ri < e; ri++) {
-                    size_t qq = w->by_start[ri];
-                    if (w->start[qq] < t) break;
-                    if (w->skip[qq]) continue;
+                for (size_t qq; (qq = cox_next_leaving(w, &ri, e, t)) != COX_NONE;) {
                     if (--nrisk == 0) { s0 = 0.0; memset(s1, 0, p * sizeof *s1); }
                     else {
                         double rw = w->wt[qq] * r[qq];

@@ -32,6 +32,14 @@ void obs_render_exclusions_json(obs_json *j, const obs_frame *fr)
     obs_json_end_array(j);
 }
 
+void obs_render_warnings_json(obs_json *j, const obs_warnings *w)
+{
+    obs_json_key(j, "warnings");
+    obs_json_begin_array(j);
+    for (size_t k = 0; k < w->n; k++) obs_json_string(j, w->msg[k]);
+    obs_json_end_array(j);
+}
+
 char **obs_km_curve_names(const obs_frame *fr, const obs_formula *f)
 {
     size_t ng = fr->group ? fr->ngroups : 1, ns = fr->strata ? fr->nstrata : 1;

@@ -54,9 +54,6 @@ void obs_render_logrank_json(FILE *fp, const obs_logrank *lr, const obs_frame *f
         }
         obs_json_end_array(&j);
     }
-    obs_json_key(&j, "warnings");
-    obs_json_begin_array(&j);
-    for (size_t k = 0; k < warn->n; k++) obs_json_string(&j, warn->msg[k]);
-    obs_json_end_array(&j);
+    obs_render_warnings_json(&j, warn);
     obs_json_end_object(&j);
 }

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "obsurv/json.h"
+#include "obsurv/render_frame.h"
 #include "obsurv/render_table1.h"
 
 #define CELL 96
@@ -512,11 +513,7 @@ int obs_table1_write_json(const obs_table1 *t, FILE *fp)
         obs_json_end_object(&j);
     }
     obs_json_end_array(&j);
-    obs_json_key(&j, "warnings");
-    obs_json_begin_array(&j);
-    for (size_t w = 0; w < t->warnings.n; w++)
-        obs_json_string(&j, t->warnings.msg[w]);
-    obs_json_end_array(&j);
+    obs_render_warnings_json(&j, &t->warnings);
     obs_json_end_object(&j);
     return ferror(fp) ? -1 : 0;
 }

@@ -18,6 +18,10 @@ void obs_frame_dropped_warning(obs_warnings *w, const obs_frame *fr);
 /* Write the member "exclusions" into the JSON object open in j. */
 void obs_render_exclusions_json(obs_json *j, const obs_frame *fr);
 
+/* Write the member "warnings": [messages of w, in order] into the JSON
+ * object open in j. */
+void obs_render_warnings_json(obs_json *j, const obs_warnings *w);
+
 /*
  * Names of the Kaplan-Meier curves of a frame built with OBS_FRAME_GROUPS,
  * crossed with its strata, as R's survfit names them: the group name

@@ -26,15 +26,18 @@
  *    MPI_Allgather of these K (p^2 + p + 4) numbers lets each process add
  *    up the sums of the lower ranks holding its first stratum (a segmented
  *    exclusive scan).  Starting from those sums, the pass runs the Breslow/
- *    Efron running sums of cox_pass over the local rows, and an
+ *    Efron running sums of cox_pass over the local rows (the same inline
+ *    cox_sums_* of src/cox_internal.h), and an
  *    MPI_Allreduce adds loglik, score and information (p^2 + p + 1).
  *    exp() is taken relative to a global constant (0 while every |eta| <=
  *    200, as the one-process route; else the largest eta): one scalar
  *    MPI_Allreduce.  Nothing exchanged per iteration grows with n.
- * 5. Newton-Raphson exactly as cox_newton (coxfit6): start at 0, LDL'
- *    solve with toler_chol, step-halving, |1 - l_old/l_new| <= eps.  Every
- *    process holds the same sums, so all take the same steps.
- * 6. SEs, LR, Wald and score tests and warnings as obs_cox_fit; the
+ * 5. Newton-Raphson by the library's own cox_newton (src/cox_newton.c,
+ *    coxfit6): start at 0, LDL' solve with toler_chol, step-halving,
+ *    |1 - l_old/l_new| <= eps, one more step at max_iter.  Every process
+ *    holds the same sums, so all take the same steps.
+ * 6. SEs, LR, Wald and score tests and warnings by the functions of
+ *    obs_cox_fit (cox_model_from_newton, _checks, _finish); the
  *    concordance needs all pairs of rows: process 0 gathers (stratum, time,
  *    status, weight, linear predictor) — 5 numbers a row, O(n) once, not per
  *    iteration — and runs the one-process cox_concordance.
@@ -54,6 +57,7 @@
 #include "obsurv/linalg.h"
 #include "obsurv/progress.h"
 #include "obsurv/render_cox.h"
+#include "obsurv/render_frame.h"
 #include "mpi_common.h"
 
 #define REC_SEP '\x1d'
@@ -131,16 +135,6 @@ static void sample_sort(dcox *d)
     free(smp); free(cnt); free(disp); free(allk); free(scnt); free(sdisp); free(rcnt); free(rdisp);
 }
 
-/* Lower triangle of cmat (cmat[j*p+i], j <= i) and a += rw x (x x'). */
-static inline void risk_add(double *a, double *cmat, const double *xk, size_t p, double rw)
-{
-    for (size_t i = 0; i < p; i++) {
-        double t = rw * xk[i];
-        a[i] += t;
-        for (size_t j = 0; j <= i; j++) cmat[j * p + i] += t * xk[j];
-    }
-}
-
 /* One pass at beta (scaled coordinates) over all processes: returns the
  * log partial likelihood; u (p) the score, imat (p*p) the information,
  * identical on every process.  See 4. above. */
@@ -174,7 +168,7 @@ static double dpass(dcox *d, const double *beta, double *u, double *imat)
         for (size_t k = d->sbeg[d->nstr - 1]; k < n; k++) {
             if (d->rows[k * R + C_WT] == 0.0) continue;
             tail[3] += d->rw[k];
-            risk_add(tail + 4, tail + 4 + p, d->x + k * p, p, d->rw[k]);
+            cox_risk_add(tail + 4, tail + 4 + p, d->x + k * p, p, d->rw[k]);
         }
     }
     MPI_Allgather(tail, (int)T, MPI_DOUBLE, d->all, (int)T, MPI_DOUBLE, MPI_COMM_WORLD);
@@ -189,177 +183,47 @@ static double dpass(dcox *d, const double *beta, double *u, double *imat)
             if (o[1] != o[2]) break;
         }
 
-    double *red = d->red, loglik = 0.0;
-    double *ul = red + 1, *il = red + 1 + p;
+    double *red = d->red;
     memset(red, 0, (1 + p + p * p) * sizeof *red);
-    double *a = d->a, *a2 = d->a2, *cmat = d->cmat, *cmat2 = d->cmat2;
+    cox_sums S = {.p = p, .efron = d->efron, .a = d->a, .cmat = d->cmat, .a2 = d->a2,
+                  .cmat2 = d->cmat2, .loglik = 0.0, .u = red + 1, .imat = red + 1 + p};
     for (size_t s = 0; s < d->nstr; s++) {
         const size_t b = d->sbeg[s], e = d->sbeg[s + 1];
-        double denom = 0.0;
-        memset(a, 0, p * sizeof *a);
-        memset(cmat, 0, p * p * sizeof *cmat);
+        S.denom = 0.0;
+        memset(S.a, 0, p * sizeof *S.a);
+        memset(S.cmat, 0, p * p * sizeof *S.cmat);
         if (s == 0) {
-            denom = carry[3];
-            memcpy(a, carry + 4, p * sizeof *a);
-            memcpy(cmat, carry + 4 + p, p * p * sizeof *cmat);
+            S.denom = carry[3];
+            memcpy(S.a, carry + 4, p * sizeof *S.a);
+            memcpy(S.cmat, carry + 4 + p, p * p * sizeof *S.cmat);
         }
         for (size_t k = b; k < e;) {
             const double t = d->rows[k * R + C_TIME];
             size_t k2 = k;
             int anydeath = 0;
             while (k2 < e && d->rows[k2 * R + C_TIME] == t) { anydeath |= d->rows[k2 * R + C_STATUS] != 0.0; k2++; }
-            double denom2 = 0.0, deadwt = 0.0;
-            int ndead = 0;
-            if (anydeath) {
-                memset(a2, 0, p * sizeof *a2);
-                memset(cmat2, 0, p * p * sizeof *cmat2);
-            }
+            cox_sums_new_time(&S, anydeath);
             for (size_t q = k; q < k2; q++) {
                 const double wq = d->rows[q * R + C_WT];
                 if (wq == 0.0) continue;      /* weight 0: in no sum (cox_work skip) */
-                const double *xq = d->x + q * p;
-                const double rw = d->rw[q];
-                if (d->rows[q * R + C_STATUS] != 0.0) {
-                    ndead++;
-                    deadwt += wq;
-                    denom2 += rw;
-                    loglik += wq * d->eta[q];
-                    for (size_t i = 0; i < p; i++) ul[i] += wq * xq[i];
-                    risk_add(a2, cmat2, xq, p, rw);
-                } else {
-                    denom += rw;
-                    risk_add(a, cmat, xq, p, rw);
-                }
+                cox_sums_row(&S, d->rows[q * R + C_STATUS] != 0.0, wq, d->eta[q], d->rw[q], d->x + q * p);
             }
-            if (ndead > 0) {
-                int nterm = (d->efron && ndead > 1) ? ndead : 1;
-                double meanwt = deadwt / nterm;
-                double A0 = 0, A1 = 0, B0 = 0, B1 = 0, B2 = 0;
-                for (int m = 0; m < nterm; m++) {
-                    double f = (double)(m + 1) / nterm;
-                    double D = denom + f * denom2;
-                    loglik -= meanwt * (log(D) + center);
-                    A0 += meanwt / D;
-                    A1 += meanwt * f / D;
-                    B0 += meanwt / (D * D);
-                    B1 += meanwt * f / (D * D);
-                    B2 += meanwt * f * f / (D * D);
-                }
-                for (size_t i = 0; i < p; i++) {
-                    ul[i] -= A0 * a[i] + A1 * a2[i];
-                    for (size_t j = 0; j <= i; j++)
-                        il[j * p + i] += A0 * cmat[j * p + i] + A1 * cmat2[j * p + i]
-                            - B0 * a[i] * a[j] - B1 * (a[i] * a2[j] + a2[i] * a[j])
-                            - B2 * a2[i] * a2[j];
-                }
-                denom += denom2;
-                for (size_t i = 0; i < p; i++) {
-                    a[i] += a2[i];
-                    for (size_t j = 0; j <= i; j++) cmat[j * p + i] += cmat2[j * p + i];
-                }
-            }
+            cox_sums_event_time(&S, center);
             k = k2;
         }
     }
-    red[0] = loglik;
+    red[0] = S.loglik;
     MPI_Allreduce(MPI_IN_PLACE, red, (int)(1 + p + p * p), MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
-    memcpy(u, ul, p * sizeof *u);
-    memcpy(imat, il, p * p * sizeof *imat);
+    memcpy(u, red + 1, p * sizeof *u);
+    memcpy(imat, red + 1 + p, p * p * sizeof *imat);
     for (size_t j = 0; j < p; j++)
         for (size_t i = j + 1; i < p; i++) imat[i * p + j] = imat[j * p + i];
     return red[0];
 }
 
-static int all_finite(const double *v, size_t n)
+static double pass_dist(void *d, const double *beta, double *u, double *imat)
 {
-    for (size_t i = 0; i < n; i++) if (!isfinite(v[i])) return 0;
-    return 1;
-}
-
-static void report_iter(int iter, double loglik)
-{
-    obs_progress_event ev = {OBS_PROGRESS_ITER, "cox (mpi)", (size_t)iter, 0, loglik};
-    if (mpi_rank == 0) obs_progress_report(&ev);
-}
-
-/* Newton-Raphson as cox_newton (src/cox_fit.c), right-censored route. */
-static void dnewton(dcox *d, const obs_cox_options *o, double *beta, double *u, double *imat,
-                    int *aliased, double loglik[2], double *sctest, int *iter, int *converged,
-                    int *rank, double *newbeta, double *oldbeta)
-{
-    const size_t p = d->p;
-    int halving = 0;
-    double best, newlk;
-    loglik[0] = loglik[1] = dpass(d, beta, u, imat);
-    report_iter(0, loglik[0]);
-    memcpy(newbeta, u, p * sizeof *u);
-    *rank = obs_chol_decompose(imat, p, o->toler_chol, aliased);
-    obs_chol_solve(imat, p, newbeta);
-    *sctest = 0.0;
-    for (size_t i = 0; i < p; i++) *sctest += u[i] * newbeta[i];
-    *iter = 0; *converged = 0;
-    if (o->max_iter == 0 || !isfinite(loglik[0]) || p == 0) {
-        *converged = (p == 0);
-        obs_chol_invert(imat, p);
-        return;
-    }
-    for (size_t i = 0; i < p; i++) { oldbeta[i] = beta[i]; newbeta[i] = beta[i] + newbeta[i]; }
-    best = loglik[0];
-    for (*iter = 1; *iter <= o->max_iter; (*iter)++) {
-        newlk = dpass(d, newbeta, u, imat);
-        report_iter(*iter, newlk);
-        int notfinite = !isfinite(newlk) || !all_finite(u, p) || !all_finite(imat, p * p);
-        int r2 = obs_chol_decompose(imat, p, o->toler_chol, aliased);
-        if (!notfinite && fabs(1.0 - best / newlk) <= o->eps) {
-            loglik[1] = newlk;
-            *rank = r2;
-            memcpy(beta, newbeta, p * sizeof *beta);
-            obs_chol_invert(imat, p);
-            *converged = 1;
-            return;
-        }
-        if (*iter == o->max_iter) break;
-        if (notfinite || newlk < best) {
-            halving++;
-            for (size_t i = 0; i < p; i++)
-                newbeta[i] = (newbeta[i] + halving * oldbeta[i]) / (halving + 1.0);
-        } else {
-            halving = 0;
-            best = newlk;
-            obs_chol_solve(imat, p, u);
-            for (size_t i = 0; i < p; i++) {
-                oldbeta[i] = newbeta[i];
-                newbeta[i] += u[i];
-            }
-        }
-    }
-    memcpy(beta, oldbeta, p * sizeof *beta);
-    loglik[1] = dpass(d, beta, u, imat);
-    *rank = obs_chol_decompose(imat, p, o->toler_chol, aliased);
-    obs_chol_invert(imat, p);
-}
-
-/* b' V^-1 b over the non-aliased components (R's coxph.wtest). */
-static double wald_stat(const double *var, const double *b, const int *aliased, size_t p, double toler)
-{
-    size_t q = 0;
-    for (size_t j = 0; j < p; j++) q += !aliased[j];
-    double *vv = malloc((q * q + 1) * sizeof *vv), *bb = malloc((2 * q + 1) * sizeof *bb);
-    if (!vv || !bb) mpi_die("out of memory");
-    for (size_t jc = 0, c = 0; jc < p; jc++) {
-        if (aliased[jc]) continue;
-        for (size_t jr = 0, r = 0; jr < p; jr++)
-            if (!aliased[jr]) vv[c * q + r++] = var[jc * p + jr];
-        bb[c++] = b[jc];
-    }
-    obs_chol_decompose(vv, q, toler, NULL);
-    double *sol = bb + q;
-    memcpy(sol, bb, q * sizeof *sol);
-    obs_chol_solve(vv, q, sol);
-    double s = 0.0;
-    for (size_t c = 0; c < q; c++) s += bb[c] * sol[c];
-    free(vv); free(bb);
-    return s;
+    return dpass(d, beta, u, imat);
 }
 
 /* Step 1: the global strata map and process 0's frame of representative
@@ -614,7 +478,11 @@ int mpi_run_cox(const mpi_args *a, const obs_formula *f)
     if (!aliased) mpi_die("out of memory");
     double loglik[2], sctest;
     int iter, converged, rank;
-    dnewton(&d, &o, beta, u, imat, aliased, loglik, &sctest, &iter, &converged, &rank, newbeta, oldbeta);
+    /* Newton-Raphson and the model exactly as obs_cox_fit (cox_newton.c):
+     * every process holds the same sums, so all take the same steps */
+    cox_newton_spec ns = {pass_dist, &d, 0, 0, mpi_rank == 0 ? "cox (mpi)" : NULL};
+    cox_newton(&ns, p, &o, beta, u, imat, aliased, loglik, &sctest, &iter, &converged, &rank,
+               newbeta, oldbeta);
     if (mpi_rank == 0) {
         obs_progress_event ev = {OBS_PROGRESS_DONE, "cox (mpi)", 0, 0, 0.0};
         obs_progress_report(&ev);
@@ -627,17 +495,7 @@ int mpi_run_cox(const mpi_args *a, const obs_formula *f)
     m->coef = dalloc(p); m->aliased = aliased; m->var = dalloc(p * p); m->se = dalloc(p);
     m->z = dalloc(p); m->p_value = dalloc(p); m->hr = dalloc(p); m->hr_lower = dalloc(p);
     m->hr_upper = dalloc(p); m->means = dalloc(p); m->u = dalloc(p);
-    for (size_t i = 0; i < p; i++) {
-        m->coef[i] = beta[i] * d.scale[i];
-        m->u[i] = u[i] / d.scale[i];
-        m->means[i] = d.mean[i];
-        for (size_t j = 0; j < p; j++) m->var[j * p + i] = imat[j * p + i] * d.scale[i] * d.scale[j];
-    }
-    m->loglik_null = loglik[0];
-    m->loglik_model = loglik[1];
-    m->iterations = iter;
-    m->converged = converged;
-    m->rank = rank < 0 ? -rank : rank;
+    cox_model_from_newton(m, beta, u, imat, d.mean, d.scale, loglik, iter, converged, rank);
 
     /* linear predictor of the local rows: x'b + offset - means'b */
     double *lpv = dalloc(n), mb = 0.0;
@@ -648,54 +506,14 @@ int mpi_run_cox(const mpi_args *a, const obs_formula *f)
         lpv[k] = e - mb;
     }
 
-    if (o.max_iter > 1 && p > 0) {
-        if (!converged) obs_warnings_add(&m->warnings, "Ran out of iterations and did not converge");
-        else {
-            char list[512] = "";
-            size_t len = 0;
-            for (size_t i = 0; i < p; i++) {
-                double step = 0.0;
-                for (size_t j = 0; j < p; j++) step += m->u[j] * m->var[i * p + j];
-                step = fabs(step);
-                int inf = !isfinite(m->u[i]) || (step > o.eps && step > o.toler_inf * fabs(m->coef[i]));
-                if (inf && len + 24 < sizeof list)
-                    len += (size_t)snprintf(list + len, sizeof list - len, "%s%zu", len ? "," : "", i + 1);
-            }
-            if (len) obs_warnings_add(&m->warnings, "Loglik converged before variable %s; coefficient may be infinite.", list);
-        }
-    }
-    size_t df = 0;
-    for (size_t i = 0; i < p; i++) {
-        if (aliased[i]) {
-            m->coef[i] = NAN;
-            obs_warnings_add(&m->warnings, "X matrix deemed to be singular; variable %zu is aliased (coefficient NA)", i + 1);
-        } else df++;
-    }
-    m->lr.stat = 2.0 * (loglik[1] - loglik[0]);
-    m->lr.df = (double)df;
-    m->score.stat = sctest;
-    m->score.df = (double)df;
+    if (cox_model_checks(m, &o, 0, sctest, &err)) mpi_die("%s", err.msg);
     for (size_t i = 0; i < p; i++) newbeta[i] = aliased[i] ? 0.0 : m->coef[i];
-    m->wald.stat = wald_stat(m->var, newbeta, aliased, p, o.toler_chol);
-    m->wald.df = (double)df;
-    m->lr.p = df ? obs_pchisq_upper(m->lr.stat, (double)df) : NAN;
-    m->wald.p = df ? obs_pchisq_upper(m->wald.stat, (double)df) : NAN;
-    m->score.p = df ? obs_pchisq_upper(m->score.stat, (double)df) : NAN;
     {
-        double zq = obs_qnorm(1.0 - (1.0 - o.conf_level) / 2.0);
-        for (size_t i = 0; i < p; i++) {
-            m->se[i] = sqrt(m->var[i * p + i]);
-            if (aliased[i]) {
-                m->se[i] = m->z[i] = m->p_value[i] = m->hr[i] = m->hr_lower[i] = m->hr_upper[i] = NAN;
-                continue;
-            }
-            m->z[i] = m->coef[i] / m->se[i];
-            m->p_value[i] = obs_pnorm_two_sided(m->z[i]);
-            m->hr[i] = exp(m->coef[i]);
-            m->hr_lower[i] = exp(m->coef[i] - zq * m->se[i]);
-            m->hr_upper[i] = exp(m->coef[i] + zq * m->se[i]);
-        }
+        double *vv = dalloc(p * p + 1), *bb = dalloc(2 * p + 1);
+        m->wald.stat = cox_wald_stat(m->var, newbeta, aliased, p, o.toler_chol, vv, bb);
+        free(vv); free(bb);
     }
+    cox_model_finish(m, &o);
 
     /* concordance: (stratum, time, status, weight, lp) of every row on
      * process 0, then the one-process cox_concordance */
@@ -754,10 +572,7 @@ int mpi_run_cox(const mpi_args *a, const obs_formula *f)
             for (size_t s = 0; s < f0->nstrata; s++) obs_json_string(&j, f0->strata_names[s]);
             obs_json_end_array(&j);
         }
-        obs_json_key(&j, "warnings");
-        obs_json_begin_array(&j);
-        for (size_t i = 0; i < warn.n; i++) obs_json_string(&j, warn.msg[i]);
-        obs_json_end_array(&j);
+        obs_render_warnings_json(&j, &warn);
         obs_json_kv_int(&j, "processes", mpi_size);
         obs_json_end_object(&j);
         fputc('\n', stdout);

@@ -40,6 +40,7 @@
 #include "obsurv/logrank.h"
 #include "mpi_common.h"
 #include "obsurv/render_frame.h"
+#include "obsurv/render_km.h"
 #include "obsurv/render_logrank.h"
 
 #define KEY_SEP '\x1e'   /* between a row's cells and its weight token */
@@ -255,68 +256,14 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The JSON of obsurv km (the library's renderer), n the rows used. */
 static void km_json(FILE *fp, const obs_km *km, char **names, size_t n, const obs_frame *fr,
                     const char *weights, const double *times, size_t ntimes, const obs_warnings *warn)
 {
-    obs_json j;
-    double start = obs_km_start_time(km);
-    obs_km_point *pts = ntimes ? malloc(ntimes * sizeof *pts) : NULL;
-    obs_json_init(&j, fp);
-    obs_json_begin_object(&j);
-    obs_json_kv_string(&j, "conf_type", obs_km_conf_type_name(km->opt.conf_type));
-    obs_json_kv_number(&j, "conf_level", km->opt.conf_level);
-    obs_json_kv_number(&j, "n", (double)n);
-    obs_json_kv_number(&j, "n_dropped", (double)fr->n_dropped);
-    mpi_json_exclusions(&j, fr);
-    obs_json_kv_string(&j, "weights", weights);
-    obs_json_kv_bool(&j, "robust_se", km->robust);
-    obs_json_key(&j, "strata");
-    obs_json_begin_array(&j);
-    for (size_t k = 0; k < km->ncurves; k++) {
-        const obs_km_curve *c = &km->curves[k];
-        if (c->ntime == 0) continue;
-        obs_json_begin_object(&j);
-        obs_json_kv_string(&j, "name", names[k]);
-        obs_json_kv_number(&j, "n", (double)c->n);
-        if (weights) obs_json_kv_number(&j, "n_weighted", c->n_weighted);
-        obs_json_kv_number(&j, "events", c->events);
-        obs_json_kv_number(&j, "median", c->median);
-        obs_json_kv_number(&j, "median_lower", c->median_lower);
-        obs_json_kv_number(&j, "median_upper", c->median_upper);
-        obs_json_kv_numbers(&j, "time", c->time, c->ntime);
-        obs_json_kv_numbers(&j, "n_risk", c->n_risk, c->ntime);
-        obs_json_kv_numbers(&j, "n_event", c->n_event, c->ntime);
-        obs_json_kv_numbers(&j, "n_censor", c->n_censor, c->ntime);
-        obs_json_kv_numbers(&j, "surv", c->surv, c->ntime);
-        obs_json_kv_numbers(&j, "std_err", c->std_err, c->ntime);
-        obs_json_kv_numbers(&j, "lower", c->lower, c->ntime);
-        obs_json_kv_numbers(&j, "upper", c->upper, c->ntime);
-        if (times && pts) {
-            obs_km_at(c, start, times, ntimes, pts);
-            obs_json_key(&j, "at");
-            obs_json_begin_array(&j);
-            for (size_t r = 0; r < ntimes; r++) {
-                obs_json_begin_object(&j);
-                obs_json_kv_number(&j, "time", pts[r].time);
-                obs_json_kv_number(&j, "surv", pts[r].surv);
-                obs_json_kv_number(&j, "std_err", pts[r].std_err);
-                obs_json_kv_number(&j, "lower", pts[r].lower);
-                obs_json_kv_number(&j, "upper", pts[r].upper);
-                obs_json_kv_number(&j, "n_risk", pts[r].n_risk);
-                obs_json_kv_number(&j, "n_event", pts[r].n_event);
-                obs_json_kv_number(&j, "n_censor", pts[r].n_censor);
-                obs_json_end_object(&j);
-            }
-            obs_json_end_array(&j);
-        }
-        obs_json_end_object(&j);
-    }
-    obs_json_end_array(&j);
-    obs_json_key(&j, "warnings");
-    obs_json_begin_array(&j);
-    for (size_t k = 0; k < warn->n; k++) obs_json_string(&j, warn->msg[k]);
-    obs_json_end_array(&j);
-    obs_json_end_object(&j);
+    obs_km_point *pts = malloc((ntimes + 1) * sizeof *pts);
+    if (!pts) mpi_die("out of memory");
+    obs_render_km_json(fp, km, (const char *const *)names, fr, n, weights, times, ntimes, pts,
+                       warn, 0);
     fputc('\n', fp);
     free(pts);
 }
