@@ -6,7 +6,7 @@ set -eu
 what=${1:-build}
 build_pkgs="cmake make gcc pkg-config libgsl-dev libjansson-dev libcmocka-dev libglpk-dev
             libyaml-dev libcairo2-dev libsqlite3-dev libreadstat-dev fonts-dejavu-core chromium
-            openmpi-bin libopenmpi-dev"
+            openmpi-bin libopenmpi-dev valgrind"
 r_pkgs="r-base-core r-cran-survival r-cran-matchit r-cran-jsonlite r-cran-data.table"
 case $what in
   build) pkgs=$build_pkgs ;;

@@ -154,11 +154,14 @@ static void render_text(FILE *fp, const obs_formula *f, const obs_frame *fr,
         fprintf(fp, "   (%zu observation%s deleted due to missingness)\n", fr->n_dropped,
                 fr->n_dropped == 1 ? "" : "s");
     fprintf(fp, "\n");
-    fprintf(fp, "%-20s %12s %12s %12s", "", "coef", "exp(coef)", "se(coef)");
+    int nw = 20;   /* the term column, as wide as the longest name (as print.default) */
+    for (size_t k = 0; k < m->p; k++)
+        if ((int)strlen(fr->colnames[k]) > nw) nw = (int)strlen(fr->colnames[k]);
+    fprintf(fp, "%-*s %12s %12s %12s", nw, "", "coef", "exp(coef)", "se(coef)");
     if (robust) fprintf(fp, " %12s", "robust se");
     fprintf(fp, " %9s %11s\n", "z", "Pr(>|z|)");
     for (size_t k = 0; k < m->p; k++) {
-        fprintf(fp, "%-20s", fr->colnames[k]);
+        fprintf(fp, "%-*s", nw, fr->colnames[k]);
         if (m->aliased[k]) {
             fprintf(fp, " %12s %12s %12s", "NA", "NA", "NA");
             if (robust) fprintf(fp, " %12s", "NA");
@@ -175,13 +178,13 @@ static void render_text(FILE *fp, const obs_formula *f, const obs_frame *fr,
     char lo[32], hi[32];
     snprintf(lo, sizeof lo, "lower .%02.0f", level * 100);
     snprintf(hi, sizeof hi, "upper .%02.0f", level * 100);
-    fprintf(fp, "%-20s %12s %12s %12s %12s\n", "", "exp(coef)", "exp(-coef)", lo, hi);
+    fprintf(fp, "%-*s %12s %12s %12s %12s\n", nw, "", "exp(coef)", "exp(-coef)", lo, hi);
     for (size_t k = 0; k < m->p; k++) {
         if (m->aliased[k]) {
-            fprintf(fp, "%-20s %12s %12s %12s %12s\n", fr->colnames[k], "NA", "NA", "NA", "NA");
+            fprintf(fp, "%-*s %12s %12s %12s %12s\n", nw, fr->colnames[k], "NA", "NA", "NA", "NA");
             continue;
         }
-        fprintf(fp, "%-20s %12.4g %12.4g %12.4g %12.4g\n", fr->colnames[k], m->hr[k],
+        fprintf(fp, "%-*s %12.4g %12.4g %12.4g %12.4g\n", nw, fr->colnames[k], m->hr[k],
                 1.0 / m->hr[k], m->hr_lower[k], m->hr_upper[k]);
     }
     fprintf(fp, "\n");
@@ -202,9 +205,12 @@ static void render_text(FILE *fp, const obs_formula *f, const obs_frame *fr,
     if (!m->converged) fprintf(fp, "(did not converge in %d iterations)\n", m->iterations);
     if (zph) {
         fprintf(fp, "\nTest of proportional hazards (cox.zph, transform = \"%s\"):\n", ztr);
-        fprintf(fp, "%-20s %10s %4s %10s\n", "", "chisq", "df", "p");
+        int tw = 20;
+        for (size_t t = 0; t < zph->nterms; t++)
+            if ((int)strlen(fr->term_labels[zph->term[t]]) > tw) tw = (int)strlen(fr->term_labels[zph->term[t]]);
+        fprintf(fp, "%-*s %10s %4s %10s\n", tw, "", "chisq", "df", "p");
         for (size_t t = 0; t <= zph->nterms; t++)
-            fprintf(fp, "%-20s %10.4g %4g %10.4g\n",
+            fprintf(fp, "%-*s %10.4g %4g %10.4g\n", tw,
                     t < zph->nterms ? fr->term_labels[zph->term[t]] : "GLOBAL",
                     zph->chisq[t], zph->df[t], zph->p[t]);
     }

@@ -104,16 +104,19 @@ int cmd_logit(int argc, char **argv)
         fprintf(fp, "n = %zu", fr->n);
         if (fr->n_dropped) fprintf(fp, " (%zu rows dropped)", fr->n_dropped);
         fprintf(fp, "\n\nCoefficients:\n");
-        fprintf(fp, "%-16s %13s %12s %9s %11s %11s %11s %11s\n", "", "Estimate", "Std. Error",
+        int nw = 16;   /* the term column, as wide as the longest name */
+        for (size_t k = 0; k < fr->p; k++)
+            if ((int)strlen(fr->colnames[k]) > nw) nw = (int)strlen(fr->colnames[k]);
+        fprintf(fp, "%-*s %13s %12s %9s %11s %11s %11s %11s\n", nw, "", "Estimate", "Std. Error",
                 "z value", "Pr(>|z|)", "OR", "lower", "upper");
         for (size_t k = 0; k < fr->p; k++) {
             double b = fit->coef[k], se = fit->se[k];
             if (fit->aliased[k]) {
-                fprintf(fp, "%-16s %13s %12s %9s %11s %11s %11s %11s\n", fr->colnames[k],
+                fprintf(fp, "%-*s %13s %12s %9s %11s %11s %11s %11s\n", nw, fr->colnames[k],
                         "NA", "NA", "NA", "NA", "NA", "NA", "NA");
                 continue;
             }
-            fprintf(fp, "%-16s %13.6g %12.6g %9.3f %11.4g %11.4g %11.4g %11.4g\n", fr->colnames[k],
+            fprintf(fp, "%-*s %13.6g %12.6g %9.3f %11.4g %11.4g %11.4g %11.4g\n", nw, fr->colnames[k],
                     b, se, fit->z[k], fit->pval[k], exp(b), exp(b - zq * se), exp(b + zq * se));
         }
         fprintf(fp, "(odds-ratio intervals: Wald, %g%%)\n\n", 100 * level);

@@ -35,10 +35,11 @@ subst() {
 run_case() {
   local out="$tmp/.out" err="$tmp/.err" rc ok=1 why=""
   eval "set -- $(subst "$args")"
+  # OBSURV_WRAP: a command put before obsurv (make check-valgrind: valgrind)
   if [ -n "$stdin" ]; then
-    "$obsurv" "$@" <"$(subst "$stdin")" >"$out" 2>"$err"
+    ${OBSURV_WRAP:-} "$obsurv" "$@" <"$(subst "$stdin")" >"$out" 2>"$err"
   else
-    "$obsurv" "$@" </dev/null >"$out" 2>"$err"
+    ${OBSURV_WRAP:-} "$obsurv" "$@" </dev/null >"$out" 2>"$err"
   fi
   rc=$?
   for c in "${checks[@]}"; do
