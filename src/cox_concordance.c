@@ -249,22 +249,25 @@ static void second_half_trees(conc_half *a)
 /* Sweep the right-censored stratum [b, e) as two halves of its time order,
  * cut at a time-group boundary near the middle, on two threads when there
  * are two (the same halves and sums on one thread: the same results).  The
- * second half has trees of its own: from the scratch past the concordance's
- * layout when it is large enough, otherwise allocated into *own (the
- * caller frees it).  On return c holds the second half's trees and totals
- * (the state after the whole stratum) and the pair counts of both halves
- * (first, then second); 0 when the stratum has no boundary to cut at
- * (nothing done), or 1 with OBS_ENOMEM in *rc. */
+ * second half has trees of its own: int32 trees (2 (n + 2) doubles of
+ * room) go into the point array the first half's int32 trees leave unused
+ * (they live in the node array); double trees (4 (n + 2)) into the scratch
+ * past the concordance's layout when it is large enough, otherwise
+ * allocated into *own (the caller frees it).  On return c holds the second
+ * half's trees and totals (the state after the whole stratum) and the pair
+ * counts of both halves (first, then second); 0 when the stratum has no
+ * boundary to cut at (nothing done), or 1 with OBS_ENOMEM in *rc. */
 static int split_halves(conc_sweep *c, size_t b, size_t e, size_t n, double *base,
-                        size_t nscratch, double **own, obs_status *rc)
+                        size_t nscratch, double *point, double **own, obs_status *rc)
 {
     const cox_work *w = c->w;
     size_t h = b + (e - b) / 2;
     while (h < e && w->stop[h] == w->stop[h - 1]) h++;
     if (h >= e) return 0;
-    const size_t need = 4 * (n + 2);
+    const size_t need = (c->fw.in ? 2 : 4) * (n + 2);
     double *tree;
-    if (nscratch >= COX_CONC_SCRATCH(n) + need) tree = base + COX_CONC_SCRATCH(n);
+    if (c->fw.in) tree = point;
+    else if (nscratch >= COX_CONC_SCRATCH(n) + need) tree = base + COX_CONC_SCRATCH(n);
     else if (!(tree = *own = malloc(need * sizeof *tree))) { *rc = OBS_ENOMEM; return 1; }
     memset(tree, 0, need * sizeof *tree);
     conc_sweep c2 = *c;
@@ -350,7 +353,7 @@ obs_status cox_concordance(const cox_work *w, const double *lp_sorted,
         /* one large right-censored stratum: two halves of the time order at
          * once (see split_halves); else, or when it does not apply, in turn */
         if (!(w->nstrata == 1 && !w->counting && e - b >= CONC_SPLIT_MIN &&
-              split_halves(&c, b, e, n, base, own ? COX_CONC_SCRATCH(n) : nscratch, &tree_own, &rc)))
+              split_halves(&c, b, e, n, base, own ? COX_CONC_SCRATCH(n) : nscratch, point, &tree_own, &rc)))
             sweep_times(&c, b, e, &ri);
         if (rc) {
             rc = obs_error_set(err, OBS_ENOMEM, "cox: out of memory (concordance)");
