@@ -107,6 +107,21 @@ void cox_newton(const cox_newton_spec *s, size_t p, const obs_cox_options *o, do
     /* out of iterations: report the last good estimate and its variance */
     memcpy(beta, oldbeta, p * sizeof *beta);
     loglik[1] = s->pass(s->ctx, beta, u, imat);
+    if (!s->counting && !s->exact && o->max_iter > 1) {
+        /* R's coxfit6 recomputes the information here and hands it to its
+         * factor-inverse routine (chinv2) without factoring it first; as
+         * the recomputed matrix fills the triangle that routine does not
+         * read as L, the result is diag(1 / I_kk) with zero covariances
+         * (checked: vcov() of survival 3.5-3 after iter.max = 2).  The same
+         * here, for R's standard errors and Wald test; rank and aliasing
+         * stay those of the last step's factorisation, as R's. */
+        for (size_t j = 0; j < p; j++)
+            for (size_t i = 0; i < p; i++) {
+                const double d = imat[j * p + j];
+                imat[j * p + i] = (i == j && d > 0) ? 1.0 / d : 0.0;
+            }
+        return;
+    }
     *rank = obs_chol_decompose(imat, p, o->toler_chol, aliased);
     obs_chol_invert(imat, p);
 }

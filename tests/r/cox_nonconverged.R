@@ -29,3 +29,31 @@ f <- suppressWarnings(coxph(Surv(t0, time, status) ~ x, mono))
 write_case("nonconv_monotone_counting",
            'cox --data @TESTS@/golden/data/cox_monotone_counting.csv --formula "Surv(t0, time, status) ~ x" --format json',
            f, "x")
+
+# Several covariates, out of iterations before convergence (iter.max 1, 2):
+# after iter.max >= 2 coxfit6 inverts the recomputed information without
+# factoring it, so vcov() is diag(1 / I_kk); agfit4 (counting process) does not.
+lung <- read.csv("../shared/data/lung.csv")
+terms <- c("age", "sex", "ph.ecog")
+for (k in 1:2) {
+  f <- suppressWarnings(coxph(Surv(time, status) ~ age + sex + ph.ecog, lung,
+                              control = coxph.control(iter.max = k)))
+  write_case(sprintf("nonconv_lung_iter%d", k),
+             sprintf('cox --data @DATA@/lung.csv --formula "Surv(time, status) ~ age + sex + ph.ecog" --max-iter %d --format json', k),
+             f, terms)
+}
+lw <- lung
+lw$w <- rep(c(1, 2), length.out = nrow(lw))
+write.csv(lw, "tests/golden/data/cox_lung_w12.csv", row.names = FALSE, na = "")
+f <- suppressWarnings(coxph(Surv(time, status) ~ age + sex + ph.ecog + strata(inst), lw, weights = w,
+                            ties = "breslow", control = coxph.control(iter.max = 2)))
+write_case("nonconv_lung_strata_weights",
+           'cox --data @TESTS@/golden/data/cox_lung_w12.csv --weights w --formula "Surv(time, status) ~ age + sex + ph.ecog + strata(inst)" --ties breslow --max-iter 2 --format json',
+           f, terms)
+ls <- survSplit(Surv(time, status) ~ ., data = lung, cut = c(100, 300), episode = "ep")
+write.csv(ls, "tests/golden/data/cox_lung_split3.csv", row.names = FALSE, na = "")
+f <- suppressWarnings(coxph(Surv(tstart, time, status) ~ age + sex + ph.ecog, ls,
+                            control = coxph.control(iter.max = 2)))
+write_case("nonconv_lung_counting_iter2",
+           'cox --data @TESTS@/golden/data/cox_lung_split3.csv --formula "Surv(tstart, time, status) ~ age + sex + ph.ecog" --max-iter 2 --format json',
+           f, terms)
