@@ -101,6 +101,7 @@ typedef struct {
     obs_builder b;
     int have_builder;
     long declared_rows;       /* -1 unknown */
+    int version;              /* the file format's version (ReadStat's metadata) */
     conversion *conv;         /* per column */
     char **labelset;          /* per column: value label set name or NULL */
     size_t nlabelset;         /* entries of labelset (the builder forgets ncol when done) */
@@ -222,12 +223,25 @@ static int on_metadata(readstat_metadata_t *md, void *ctx)
     long nvar = readstat_get_var_count(md);
     long nrow = readstat_get_row_count(md);
     c->declared_rows = nrow;
+    c->version = readstat_get_file_format_version(md);
     if (nvar > 0 && nrow > 0 && (size_t)nrow > OBS_READ_MAX_CELLS / (size_t)nvar) {
         obs_error_set(c->err, OBS_EDATA, "%s: declares %ld rows of %ld variables: over the limit of %zu cells",
                       c->source, nrow, nvar, OBS_READ_MAX_CELLS);
         return fail(c, OBS_EDATA);
     }
     return ensure_builder(c, nvar);
+}
+
+/* The longest value-label-set name the file can hold.  ReadStat passes a
+ * Stata name straight from the file's fixed-width lbllist entry, which a
+ * damaged file need not NUL-terminate (found by fuzz_readstat): 9-byte
+ * entries before format 110, 33 before 118, 129 from 118 on (Stata's dta
+ * specification), one byte of each for the terminator.  Other formats'
+ * names are built by ReadStat and terminated. */
+static size_t label_name_max(const parse_ctx *c)
+{
+    if (c->fmt != OBS_FORMAT_STATA) return (size_t)-1;
+    return c->version < 110 ? 8 : c->version < 118 ? 32 : 128;
 }
 
 static int on_variable(int index, readstat_variable_t *var, const char *val_labels, void *ctx)
@@ -253,7 +267,8 @@ static int on_variable(int index, readstat_variable_t *var, const char *val_labe
                               : c->conv[index] == CONV_DATETIME ? UNIT_DATETIME
                               : c->conv[index] == CONV_TIME ? UNIT_TIME : NULL;
     }
-    if (val_labels && *val_labels && !(c->labelset[index] = strdup(val_labels))) {
+    if (val_labels && *val_labels &&
+        !(c->labelset[index] = strndup(val_labels, strnlen(val_labels, label_name_max(c))))) {
         obs_error_set(c->err, OBS_ENOMEM, "%s: out of memory", c->source);
         return fail(c, OBS_ENOMEM);
     }
