@@ -140,9 +140,8 @@ static void sweep_times(conc_sweep *c, size_t k, size_t e, size_t *ri)
     double q[3];
     while (k < e) {
         const double t = w->stop[k];
-        size_t k2 = k;
-        int anydeath = 0;
-        while (k2 < e && w->stop[k2] == t) { anydeath |= w->status[k2]; k2++; }
+        int anydeath;
+        const size_t k2 = cox_tied_end(w, k, e, &anydeath);
         if (w->counting && anydeath) {
             for (; *ri < e; (*ri)++) {
                 size_t qq = w->by_start[*ri];

@@ -20,6 +20,7 @@
 #include "obsurv/json.h"
 #include "obsurv/render_table1.h"
 #include "obsurv/render_cox.h"
+#include "obsurv/render_frame.h"
 #include "study_internal.h"
 
 void study_fmt_p(double p, char *buf, size_t size)
@@ -365,10 +366,7 @@ int obs_study_write_json(const obs_study_result *r, const obs_study_provenance *
         obs_json_end_object(&j);
     }
     obs_json_end_array(&j);
-    obs_json_key(&j, "warnings");
-    obs_json_begin_array(&j);
-    for (size_t k = 0; k < r->warnings.n; k++) obs_json_string(&j, r->warnings.msg[k]);
-    obs_json_end_array(&j);
+    obs_render_warnings_json(&j, &r->warnings);
     obs_json_key(&j, "provenance");
     obs_json_begin_object(&j);
     obs_json_kv_string(&j, "obsurv_version", prov && prov->version ? prov->version : NULL);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include "cli.h"
 #include "ps_cli.h"
+#include "obsurv/render_frame.h"
 
 static const char *USAGE =
     "usage: obsurv balance --data PATH --formula \"treat ~ x1 + x2\" [--weights COL] [options]\n"
@@ -81,7 +82,7 @@ int cmd_balance(int argc, char **argv)
         cli_json_exclusions(&j, fr);
         obs_json_kv_string(&j, "weights", cli_get(&a, "--weights"));
         ps_balance_json(&j, fr, bal, idx, np, with_after);
-        ps_json_warnings(&j, &warn);
+        obs_render_warnings_json(&j, &warn);
         obs_json_end_object(&j);
     } else {
         fprintf(o.fp, "Covariate balance (%s)%s\n%s\n\n", e == OBS_ESTIMAND_ATT ? "ATT" : "ATE",

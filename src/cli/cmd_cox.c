@@ -10,6 +10,7 @@
 #include <string.h>
 #include "cli.h"
 #include "obsurv/render_cox.h"
+#include "obsurv/render_frame.h"
 #include "obsurv/cox.h"
 #include "obsurv/json.h"
 #include "obsurv/reader.h"
@@ -123,10 +124,7 @@ static void render_json(FILE *fp, const obs_frame *fr, const obs_cox_model *m,
         for (size_t s = 0; s < fr->nstrata; s++) obs_json_string(&j, fr->strata_names[s]);
         obs_json_end_array(&j);
     }
-    obs_json_key(&j, "warnings");
-    obs_json_begin_array(&j);
-    for (size_t i = 0; i < warn->n; i++) obs_json_string(&j, warn->msg[i]);
-    obs_json_end_array(&j);
+    obs_render_warnings_json(&j, warn);
     obs_json_end_object(&j);
 }
 

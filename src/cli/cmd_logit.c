@@ -9,6 +9,7 @@
 #include <string.h>
 #include "cli.h"
 #include "ps_cli.h"
+#include "obsurv/render_frame.h"
 #include "obsurv/dist.h"
 
 static const char *USAGE =
@@ -96,7 +97,7 @@ int cmd_logit(int argc, char **argv)
             obs_json_end_object(&j);
         }
         obs_json_end_array(&j);
-        ps_json_warnings(&j, &warn);
+        obs_render_warnings_json(&j, &warn);
         obs_json_end_object(&j);
     } else {
         FILE *fp = o.fp;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include "cli.h"
 #include "ps_cli.h"
+#include "obsurv/render_frame.h"
 #include "obsurv/match.h"
 
 static const char *USAGE =
@@ -460,7 +461,7 @@ int cmd_match(int argc, char **argv)
         }
         obs_json_end_array(&j);
         ps_balance_json(&j, fr, bal, idx, np, with_after);
-        ps_json_warnings(&j, &warn);
+        obs_render_warnings_json(&j, &warn);
         obs_json_end_object(&j);
     } else {
         FILE *fp = o.fp;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include "cli.h"
 #include "ps_cli.h"
+#include "obsurv/render_frame.h"
 #include "obsurv/weight.h"
 
 static const char *USAGE =
@@ -163,7 +164,7 @@ int cmd_weight(int argc, char **argv)
         group_summary(&j, "control", w, treat, n, 0);
         obs_json_end_object(&j);
         ps_balance_json(&j, fr, bal, idx, np, 1);
-        ps_json_warnings(&j, &warn);
+        obs_render_warnings_json(&j, &warn);
         obs_json_end_object(&j);
     } else {
         FILE *fp = o.fp;

@@ -230,11 +230,3 @@ void ps_json_id(obs_json *j, const obs_table *t, const obs_frame *fr, long idcol
     if (col->type == OBS_COL_NUMERIC) obs_json_number(j, col->num[row]);
     else obs_json_string(j, col->levels[col->codes[row]]);
 }
-
-void ps_json_warnings(obs_json *j, const obs_warnings *w)
-{
-    obs_json_key(j, "warnings");
-    obs_json_begin_array(j);
-    for (size_t i = 0; i < w->n; i++) obs_json_string(j, w->msg[i]);
-    obs_json_end_array(j);
-}

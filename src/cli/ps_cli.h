@@ -58,7 +58,4 @@ obs_status ps_write_units_csv(const char *path, const obs_table *t, const obs_fr
  * the 1-based data row number, written as a JSON value / into buf. */
 void ps_json_id(obs_json *j, const obs_table *t, const obs_frame *fr, long idcol, size_t i);
 
-/* Print the warnings into JSON ("warnings": [...]). */
-void ps_json_warnings(obs_json *j, const obs_warnings *w);
-
 #endif
