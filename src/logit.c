@@ -424,6 +424,22 @@ void obs_logit_fit_free(obs_logit_fit **fit)
     *fit = NULL;
 }
 
+/* glm.fit's starting values, binomial()$initialize: mu = (w y + 1/2) /
+ * (w + 1), eta = logit(mu) (n rows into eta, mu); returns the deviance at
+ * them (the first "old" deviance).  Called again when the normal route
+ * hands the fit to QR: the same values, the same bits. */
+static double irls_start(const double *y, const double *w, size_t n, double *eta, double *mu)
+{
+    double dev = 0;
+    for (size_t i = 0; i < n; i++) {
+        double wi = w ? w[i] : 1.0;
+        mu[i] = (wi * y[i] + 0.5) / (wi + 1.0);
+        eta[i] = log(mu[i] / (1 - mu[i]));
+        dev += dev_resid(y[i], mu[i], wi);
+    }
+    return dev;
+}
+
 obs_status obs_logit_fit_irls(const double *x, size_t n, size_t p,
                               const double *y, const double *w, int intercept,
                               const obs_logit_control *control,
@@ -468,13 +484,10 @@ obs_status obs_logit_fit_irls(const double *x, size_t n, size_t p,
     }
 
     double *eta = f->eta, *mu = f->fitted;
-    double sumw = 0, sumwy = 0, devold = 0, dev = 0;
+    double sumw = 0, sumwy = 0, devold = irls_start(y, w, n, eta, mu), dev = 0;
     size_t n_used = 0;
     for (size_t i = 0; i < n; i++) {
         double wi = w ? w[i] : 1.0;
-        mu[i] = (wi * y[i] + 0.5) / (wi + 1.0);      /* binomial()$initialize */
-        eta[i] = log(mu[i] / (1 - mu[i]));
-        devold += dev_resid(y[i], mu[i], wi);
         sumw += wi; sumwy += wi * y[i];
         if (wi > 0) n_used++;
     }
@@ -487,19 +500,14 @@ obs_status obs_logit_fit_irls(const double *x, size_t n, size_t p,
     size_t rank = 0;
     int iter = 0, conv = 0;
     int chol_final = 0;        /* 1: f->cov already set from the normal equations */
-    /* the normal-equations route (see wls_normal) while it is safe; the
-     * starting values are kept to start again by QR alone if needed */
+    /* the normal-equations route (see wls_normal) while it is safe; if it
+     * is not, the fit starts again from glm's starting values by QR alone */
     int use_qr = (p > 64);
-    double *eta0 = malloc(n * sizeof *eta0), *mu0 = malloc(n * sizeof *mu0);
     double *nscr = malloc((3 * p * p + 3 * p + 1) * sizeof *nscr);
-    if (!eta0 || !mu0 || !nscr) {
-        free(eta0); free(mu0); free(nscr);
+    if (!nscr) {
         rc = obs_error_set(err, OBS_ENOMEM, "out of memory");
         goto done;
     }
-    memcpy(eta0, eta, n * sizeof *eta);
-    memcpy(mu0, mu, n * sizeof *mu);
-    const double devstart = devold;
     /* exp(eta) of the last normal-route step, kept by eta_chunk_run in a's
      * fourth column (free on that route) for the next step's mu_eta; never
      * used after eta is reset (restart, QR redo) */
@@ -516,9 +524,7 @@ restart:
             irls_weights(x, n, p, y, w, eta, mu, have_ex ? ex_keep : NULL, wt, qty, NULL);
             if (p <= 2 || wls_normal(x, wt, qty, n, p, nscr, f->aliased, b)) {
                 use_qr = 1;                        /* from the start, by QR only */
-                memcpy(eta, eta0, n * sizeof *eta);
-                memcpy(mu, mu0, n * sizeof *mu);
-                devold = devstart;
+                devold = irls_start(y, w, n, eta, mu);
                 goto restart;
             }
             rank = p;
@@ -527,7 +533,7 @@ restart:
             irls_weights(x, n, p, y, w, eta, mu, NULL, NULL, qty, a);
             rank = wls_qr(a, qty, n, p, vtv, rdiag, cols, f->aliased, b);
             if (rank == 0) {
-                free(eta0); free(mu0); free(nscr);
+                free(nscr);
                 rc = obs_error_set(err, OBS_EFIT, "logistic regression: no estimable coefficient");
                 goto done;
             }
@@ -566,7 +572,7 @@ restart:
         if (fabs(dev - devold) / (fabs(dev) + 0.1) < epsilon) { conv = 1; break; }
         devold = dev;
     }
-    free(eta0); free(mu0); free(nscr);
+    free(nscr);
     if (iter > maxit) iter = maxit;
     f->iterations = iter;
     f->converged = conv;
