@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "obsurv/parallel.h"
 #include "frame_internal.h"
 
 typedef struct {
@@ -184,11 +185,60 @@ static int use_contrasts(const obs_formula *f, const rvars *rv, size_t ti, size_
     return 0;
 }
 
+/* One design column: the variables of its term (indices into rv->v) and,
+ * for each, the level it indicates (-1 for a numeric variable). */
+typedef struct {
+    const size_t *var;
+    const int *lev;
+    size_t nvars;
+} design_col;
+
+typedef struct {
+    const rvars *rv;
+    const design_col *col;   /* p columns; NULL var for the intercept */
+    double *x;
+    size_t n, p, lo, hi;
+} design_chunk;
+
+/* Rows [lo, hi) of every design column: the product of the term's
+ * variables, in order — a numeric variable multiplies, an indicator sets 0
+ * where the row is not at its level — starting from the first variable's
+ * value (1 x v = v and 1 or 0 before a product: the same operations as
+ * starting from a column of ones). */
+static void design_chunk_run(void *arg)
+{
+    const design_chunk *c = arg;
+    const size_t n = c->n;
+    for (size_t j = 0; j < c->p; j++) {
+        const design_col *dc = &c->col[j];
+        double *x = c->x + j * n;
+        if (dc->nvars == 0) {                       /* the intercept */
+            for (size_t q = c->lo; q < c->hi; q++) x[q] = 1.0;
+            continue;
+        }
+        for (size_t k = 0; k < dc->nvars; k++) {
+            const rvar *r = &c->rv->v[dc->var[k]];
+            const int lev = dc->lev[k];
+            if (lev < 0) {
+                if (k == 0) for (size_t q = c->lo; q < c->hi; q++) x[q] = r->val[q];
+                else for (size_t q = c->lo; q < c->hi; q++) x[q] *= r->val[q];
+            } else if (k == 0) {
+                for (size_t q = c->lo; q < c->hi; q++) x[q] = r->code[q] == lev ? 1.0 : 0.0;
+            } else {
+                for (size_t q = c->lo; q < c->hi; q++)
+                    if (r->code[q] != lev) x[q] = 0.0;
+            }
+        }
+    }
+}
+
 static obs_status build_design(const obs_formula *f, const obs_frame_spec *spec, rvars *rv,
                                obs_frame *fr, obs_error *err)
 {
     size_t n = fr->n, nt = f->nterms, maxv = 1;
     obs_status rc = OBS_OK;
+    design_col *cols = NULL;
+    int *levs = NULL;
     for (size_t i = 0; i < nt; i++)
         if (f->terms[i].nvars > maxv) maxv = f->terms[i].nvars;
     /* per term and variable: contrasts flag and number of columns */
@@ -219,16 +269,18 @@ static obs_status build_design(const obs_formula *f, const obs_frame_spec *spec,
     fr->x = malloc((n * p + 1) * sizeof(double));
     fr->colnames = calloc(p + 1, sizeof(char *));
     fr->assign = malloc((p + 1) * sizeof(int));
-    if (!fr->x || !fr->colnames || !fr->assign) { rc = nomem(err); goto done; }
+    cols = calloc(p + 1, sizeof *cols);
+    levs = malloc((p * maxv + 1) * sizeof *levs);
+    if (!fr->x || !fr->colnames || !fr->assign || !cols || !levs) { rc = nomem(err); goto done; }
     fr->p = p;
     size_t j = 0;
     if (spec->intercept) {
         fr->colnames[0] = strdup("(Intercept)");
         if (!fr->colnames[0]) { rc = nomem(err); goto done; }
         fr->assign[0] = -1;
-        for (size_t q = 0; q < n; q++) fr->x[q] = 1.0;
-        j = 1;
+        j = 1;                                    /* cols[0]: no variables */
     }
+    /* names and the recipe of each column; the values in one pass below */
     for (size_t i = 0; i < nt; i++) {
         const obs_formula_term *term = &f->terms[i];
         size_t prod = 1;
@@ -249,25 +301,35 @@ static obs_status build_design(const obs_formula *f, const obs_frame_spec *spec,
             if (!name) { rc = nomem(err); goto done; }
             fr->colnames[j] = name;
             fr->assign[j] = (int)i;
-            double *x = fr->x + j * n;
-            for (size_t q = 0; q < n; q++) x[q] = 1.0;
+            int *lev_j = levs + j * maxv;
+            cols[j].var = rv->tv[i];
+            cols[j].lev = lev_j;
+            cols[j].nvars = term->nvars;
             len = 0;
             for (size_t k = 0; k < term->nvars; k++) {
                 const rvar *r = &rv->v[rv->tv[i][k]];
                 if (k) name[len++] = ':';
                 len += (size_t)sprintf(name + len, "%s", r->fv->text);
-                if (!r->categorical) {
-                    for (size_t q = 0; q < n; q++) x[q] *= r->val[q];
-                    continue;
-                }
+                lev_j[k] = -1;
+                if (!r->categorical) continue;
                 int lev = (int)(sub[k] + (size_t)contr[i * maxv + k]);
                 len += (size_t)sprintf(name + len, "%s", r->ls.names[lev]);
-                for (size_t q = 0; q < n; q++)
-                    if (r->code[q] != lev) x[q] = 0.0;
+                lev_j[k] = lev;
             }
         }
     }
+    {   /* the values: two fixed halves of the rows (each element is
+         * computed from its own row: the same bits on one or two threads) */
+        design_chunk ch[2];
+        size_t lo[3];
+        obs_parallel_split(n, 2, lo);
+        for (int c = 0; c < 2; c++) ch[c] = (design_chunk){rv, cols, fr->x, n, p, lo[c], lo[c + 1]};
+        void *args[2] = {&ch[0], &ch[1]};
+        obs_parallel_run(design_chunk_run, args, 2, n >= 20000 ? obs_parallel_threads() : 1);
+    }
 done:
+    free(cols);
+    free(levs);
     free(ncol);
     free(contr);
     free(sub);
