@@ -12,6 +12,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "obsurv/parallel.h"
 #include "cox_internal.h"
 
 /* Order rows: stratum ascending, then t descending, ties in idx order (the
@@ -46,6 +47,53 @@ void cox_work_free(cox_work *w)
 /* Contract: d holds n rows (n >= 1) and p >= 0 columns as obs_cox_data says.
  * Checks every value (OBS_EDATA names the 1-based row), then fills w (all
  * arrays allocated here; cox_work_free releases them, also after an error). */
+/* A share of cox_work_init's centring (columns [lo, hi)) or gather (rows
+ * [lo, hi) of the input). */
+typedef struct {
+    const obs_cox_data *d;
+    cox_work *w;
+    const uint64_t *pos;         /* sorted position of each input row */
+    double sumw;
+    size_t lo, hi;
+} work_chunk;
+
+/* Centre and scale of columns [lo, hi), as coxph: a column of 0/1 (or -1)
+ * values is left alone; otherwise the weighted mean and scale = sum w /
+ * sum w |x - mean| (1 when that is 0). */
+static void scale_chunk_run(void *arg)
+{
+    work_chunk *c = arg;
+    const obs_cox_data *d = c->d;
+    const size_t n = d->n;
+    for (size_t j = c->lo; j < c->hi; j++) {
+        const double *xj = d->x + j * n;
+        int zero_one = 1;
+        double m = 0.0, mad = 0.0;
+        for (size_t i = 0; i < n; i++)
+            if (xj[i] != 0.0 && xj[i] != 1.0 && xj[i] != -1.0) { zero_one = 0; break; }
+        if (!zero_one) {
+            for (size_t i = 0; i < n; i++) m += (d->weights ? d->weights[i] : 1.0) * xj[i];
+            m /= c->sumw;
+            for (size_t i = 0; i < n; i++) mad += (d->weights ? d->weights[i] : 1.0) * fabs(xj[i] - m);
+        }
+        c->w->mean[j] = m;
+        c->w->scale[j] = (zero_one || !(mad > 0)) ? 1.0 : c->sumw / mad;
+    }
+}
+
+/* Input rows [lo, hi), centred and scaled, into their sorted rows of w->x. */
+static void gather_chunk_run(void *arg)
+{
+    work_chunk *c = arg;
+    const obs_cox_data *d = c->d;
+    const size_t n = d->n, p = d->p;
+    const double *mean = c->w->mean, *scale = c->w->scale;
+    for (size_t i = c->lo; i < c->hi; i++) {
+        double *xk = c->w->x + c->pos[i] * p;
+        for (size_t j = 0; j < p; j++) xk[j] = (d->x[j * n + i] - mean[j]) * scale[j];
+    }
+}
+
 obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
                          obs_error *err)
 {
@@ -149,24 +197,20 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
     }
 
     /* centring and scaling: sums in the original row order (sequential
-     * access), then one gather into sorted row-major order */
-    for (size_t j = 0; j < p; j++) {
-        const double *xj = d->x + j * n;
-        int zero_one = 1;
-        double m = 0.0, mad = 0.0;
-        for (size_t i = 0; i < n; i++)
-            if (xj[i] != 0.0 && xj[i] != 1.0 && xj[i] != -1.0) { zero_one = 0; break; }
-        if (!zero_one) {
-            for (size_t i = 0; i < n; i++) m += (d->weights ? d->weights[i] : 1.0) * xj[i];
-            m /= sumw;
-            for (size_t i = 0; i < n; i++) mad += (d->weights ? d->weights[i] : 1.0) * fabs(xj[i] - m);
-        }
-        w->mean[j] = m;
-        w->scale[j] = (zero_one || !(mad > 0)) ? 1.0 : sumw / mad;
-    }
-    for (size_t i = 0; i < n; i++) {
-        double *xk = w->x + pos[i] * p;
-        for (size_t j = 0; j < p; j++) xk[j] = (d->x[j * n + i] - w->mean[j]) * w->scale[j];
+     * access), columns split between two threads; then one gather into
+     * sorted row-major order, rows split likewise (each value depends on
+     * its own column or row only: the same bits on one or two threads) */
+    {
+        const int nth = n >= 20000 ? obs_parallel_threads() : 1;
+        work_chunk ch[2];
+        size_t lo[3];
+        void *args[2] = {&ch[0], &ch[1]};
+        obs_parallel_split(p, 2, lo);
+        for (int c = 0; c < 2; c++) ch[c] = (work_chunk){d, w, pos, sumw, lo[c], lo[c + 1]};
+        obs_parallel_run(scale_chunk_run, args, 2, p > 1 ? nth : 1);
+        obs_parallel_split(n, 2, lo);
+        for (int c = 0; c < 2; c++) ch[c] = (work_chunk){d, w, pos, sumw, lo[c], lo[c + 1]};
+        obs_parallel_run(gather_chunk_run, args, 2, nth);
     }
 
     /* a row of weight 0 takes part in nothing (not even Efron's count of
