@@ -162,24 +162,6 @@ static void fast_chunk_run(void *arg)
     }
 }
 
-/* y += s x over p elements, two at a time in SSE2 registers (separate
- * multiply and add: each element gets exactly y_i + s x_i, as the plain
- * loop; y and x never overlap). */
-static inline void axpy(double *restrict y, double s, const double *restrict x, size_t p)
-{
-    typedef double v2d __attribute__((vector_size(16)));
-    const v2d sv = {s, s};
-    size_t i = 0;
-    for (; i + 2 <= p; i += 2) {
-        v2d yv, xv;
-        memcpy(&yv, y + i, sizeof yv);
-        memcpy(&xv, x + i, sizeof xv);
-        yv += sv * xv;
-        memcpy(y + i, &yv, sizeof yv);
-    }
-    if (i < p) y[i] += s * x[i];
-}
-
 /* Returns 0 and the pass results when the route applies, 1 otherwise (the
  * caller then runs the general pass; eta has been overwritten, rw not). */
 static int cox_pass_fast(cox_work *w, const double *beta, double *u, double *imat, double *loglik_out)
@@ -219,11 +201,11 @@ static int cox_pass_fast(cox_work *w, const double *beta, double *u, double *ima
                     deadwt += w->wt[q];
                     denom2 += rw;
                     loglik += w->wt[q] * w->eta[q];
-                    axpy(u, w->wt[q], xq, p);
-                    axpy(a2, rw, xq, p);
+                    obs_axpy(u, w->wt[q], xq, p);
+                    obs_axpy(a2, rw, xq, p);
                 } else {
                     denom += rw;
-                    axpy(a, rw, xq, p);
+                    obs_axpy(a, rw, xq, p);
                 }
             }
             if (anydeath) {

@@ -104,6 +104,38 @@ double obs_auc(const double *s, const double *y, const unsigned char *mask, size
     return (rank_sum - n1 * (n1 + 1) / 2) / (n1 * n0);
 }
 
+/* Apply the Householder reflectors 0..rank-1 (columns cols[k] of a, v'v in
+ * vtv) to y (n), given dot = v_0'y.  Each pass over y does reflector k's
+ * update and, on the updated values, the next reflector's dot product —
+ * after the last one, the sum of squares of y below row rank-1, which is
+ * returned: the same operations in the same order as separate loops, with
+ * half the passes over memory. */
+static double apply_reflectors(const double *a, const size_t *cols, const double *vtv,
+                               size_t rank, size_t n, double *y, double dot)
+{
+    double s2 = 0;
+    for (size_t k = 0; k < rank; k++) {
+        const double *v = a + cols[k] * n;
+        const double f = 2.0 * dot / vtv[k];
+        y[k] -= f * v[k];
+        if (k + 1 < rank) {
+            const double *vn = a + cols[k + 1] * n;
+            double d = 0;
+            for (size_t i = k + 1; i < n; i++) {
+                y[i] -= f * v[i];
+                d += vn[i] * y[i];
+            }
+            dot = d;
+        } else {
+            for (size_t i = k + 1; i < n; i++) {
+                y[i] -= f * v[i];
+                s2 += y[i] * y[i];
+            }
+        }
+    }
+    return s2;
+}
+
 /*
  * One weighted least-squares solve by Householder QR, in column order with
  * aliasing.
@@ -121,11 +153,8 @@ static size_t wls_qr(double *a, double *qty, size_t n, size_t p, double *vtv,
     for (size_t j = 0; j < p; j++) {
         double *aj = a + j * n;
         double orig = 0, dot = 0, sigma = 0;
-        /* The earlier reflectors are applied one after the other; each
-         * pass over the column does reflector k's update and, on the
-         * updated values, the next reflector's dot product (or, after the
-         * last one, the norm below row rank): the same operations in the
-         * same order as separate loops, with half the passes over memory. */
+        /* the column's norm, and the first reflector's dot product in the
+         * same pass; then the earlier reflectors (apply_reflectors) */
         if (rank == 0) {
             for (size_t i = 0; i < n; i++) orig += aj[i] * aj[i];
             sigma = orig;                          /* the same sum */
@@ -137,27 +166,7 @@ static size_t wls_qr(double *a, double *qty, size_t n, size_t p, double *vtv,
             }
         }
         orig = sqrt(orig);
-        for (size_t k = 0; k < rank; k++) {       /* apply earlier reflectors */
-            const double *v = a + cols[k] * n;
-            const double f = 2.0 * dot / vtv[k];
-            aj[k] -= f * v[k];
-            if (k + 1 < rank) {
-                const double *vn = a + cols[k + 1] * n;
-                double d = 0;
-                for (size_t i = k + 1; i < n; i++) {
-                    aj[i] -= f * v[i];
-                    d += vn[i] * aj[i];
-                }
-                dot = d;
-            } else {
-                double s2 = 0;
-                for (size_t i = k + 1; i < n; i++) {
-                    aj[i] -= f * v[i];
-                    s2 += aj[i] * aj[i];
-                }
-                sigma = s2;
-            }
-        }
+        if (rank > 0) sigma = apply_reflectors(a, cols, vtv, rank, n, aj, dot);
         sigma = sqrt(sigma);
         if (rank >= n || !(sigma > QR_TOL * orig) || orig == 0) {
             aliased[j] = 1;
@@ -170,26 +179,11 @@ static size_t wls_qr(double *a, double *qty, size_t n, size_t p, double *vtv,
         rdiag[rank] = alpha;
         cols[rank++] = j;
     }
-    if (rank > 0) {                               /* Q'y, fused the same way */
+    if (rank > 0) {                               /* Q'y, the same way */
         const double *v0 = a + cols[0] * n;
         double dot = 0;
         for (size_t i = 0; i < n; i++) dot += v0[i] * qty[i];
-        for (size_t k = 0; k < rank; k++) {
-            const double *v = a + cols[k] * n;
-            const double f = 2.0 * dot / vtv[k];
-            qty[k] -= f * v[k];
-            if (k + 1 < rank) {
-                const double *vn = a + cols[k + 1] * n;
-                double d = 0;
-                for (size_t i = k + 1; i < n; i++) {
-                    qty[i] -= f * v[i];
-                    d += vn[i] * qty[i];
-                }
-                dot = d;
-            } else {
-                for (size_t i = k + 1; i < n; i++) qty[i] -= f * v[i];
-            }
-        }
+        (void)apply_reflectors(a, cols, vtv, rank, n, qty, dot);
     }
     for (size_t j = 0; j < p; j++) b[j] = 0;
     for (size_t m = rank; m-- > 0;) {             /* back substitution */
@@ -340,22 +334,8 @@ static void eta_chunk_run(void *arg)
         const size_t i1 = c->hi - i0 < 2048 ? c->hi : i0 + 2048;
         double *eta = c->eta;
         for (size_t i = i0; i < i1; i++) eta[i] = 0;
-        for (size_t j = 0; j < p; j++) {
-            /* two rows at a time in SSE2 registers: each element still
-             * gets eta + x_ij * b_j, one multiplication and one addition */
-            typedef double v2d __attribute__((vector_size(16)));
-            const double *xj = c->x + j * n, bj = c->b[j];
-            const v2d bv = {bj, bj};
-            size_t i = i0;
-            for (; i + 2 <= i1; i += 2) {
-                v2d e, xv;
-                memcpy(&e, eta + i, sizeof e);
-                memcpy(&xv, xj + i, sizeof xv);
-                e += xv * bv;
-                memcpy(eta + i, &e, sizeof e);
-            }
-            for (; i < i1; i++) eta[i] += xj[i] * bj;
-        }
+        for (size_t j = 0; j < p; j++)   /* each element: eta + x_ij b_j */
+            obs_axpy(eta + i0, c->b[j], c->x + j * n + i0, i1 - i0);
     }
     for (size_t i = c->lo; i < c->hi; i++) {
         const double eta = c->eta[i];

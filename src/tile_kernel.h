@@ -1,6 +1,8 @@
 /*
- * tile_kernel.h — the register tile shared by the Cox information and the
- * logistic X'WX accumulations (private to the library).
+ * tile_kernel.h — the register kernels shared by the Cox and logistic fits
+ * (private to the library): the 2 x 4 tile of the Cox information and the
+ * logistic X'WX sums, and obs_axpy (the Cox risk-set sums, the logistic
+ * linear predictor).
  *
  * obs_tile_2x4: for rows r = 0..nb-1, add t[r][0..1] (x) x[r][0..3] into the
  * 2 x 4 block c[0][0..3], c[1][0..3] (c rows cstride apart); t rows are
@@ -32,6 +34,24 @@ static inline void obs_tile_2x4(double *c, size_t cstride, const double *t, size
     }
     memcpy(c0, &a0, sizeof a0); memcpy(c0 + 2, &a1, sizeof a1);
     memcpy(c1, &b0, sizeof b0); memcpy(c1 + 2, &b1, sizeof b1);
+}
+
+/* y += s x over p elements, two at a time in SSE2 registers (separate
+ * multiply and add: each element gets exactly y_i + s x_i, as the plain
+ * loop; y and x never overlap). */
+static inline void obs_axpy(double *restrict y, double s, const double *restrict x, size_t p)
+{
+    typedef double v2d __attribute__((vector_size(16)));
+    const v2d sv = {s, s};
+    size_t i = 0;
+    for (; i + 2 <= p; i += 2) {
+        v2d yv, xv;
+        memcpy(&yv, y + i, sizeof yv);
+        memcpy(&xv, x + i, sizeof xv);
+        yv += sv * xv;
+        memcpy(y + i, &yv, sizeof yv);
+    }
+    if (i < p) y[i] += s * x[i];
 }
 
 #endif
