@@ -61,61 +61,197 @@ void obs_cox_options_default(obs_cox_options *o)
  *   sum_t [A0 S2 + A1 S2dead](t) = sum_i w_i r_i c_i x_i x_i',
  *   c_i = sum_{event times t < t_i} A0(t) + (i dead ? A1(t_i) : A0(t_i) if t_i an event time),
  *
- * so one sequential pass keeps only S0 and S1 (O(p) per row), records A0,
- * A1 per event time, and the O(p^2) work is one weighted cross-product
- * sum_i v_i x_i x_i' over the rows — cut into two fixed halves whose
- * partial sums are added in order, so the result is the same on one or two
- * threads.  Taken when no risk-score rescaling can occur (|eta| <= 200:
- * then cox_pass's running centre stays 0), so the log-likelihood and the
- * score are bit for bit those of the general route; the information
- * differs by rounding only. */
+ * so a pass keeps only S0 and S1 (O(p) per row), records A0, A1 per event
+ * time, and the O(p^2) work is one weighted cross-product
+ * sum_i v_i x_i x_i' over the rows.
+ *
+ * Every step runs on two fixed halves of the sorted rows, [0, h) and
+ * [h, n) with h a time-group boundary near n/2 (cox_work_init), whose
+ * partial results are added in order: the same bits on one or two threads.
+ *   1. eta, r = w exp(eta) per row; the first half also sums r over its
+ *      rows of the stratum that continues past h: S0 of the risk set at h.
+ *   2. the running sums S0, S1 down each half, the second's S0 starting
+ *      from that carry and its S1 from 0; each half's loglik, score and
+ *      a a' information terms, and A0, A1 of its event times.  The terms
+ *      of S1 at h (the first half's final S1) are added to the second
+ *      half's at the join: they enter linearly or as c c' (see there).
+ *   3. v = r c walking up each half (C at the top of the second half's
+ *      first stratum is the start of the first half's walk: summed in the
+ *      walk's own order, so v is the same bits as one walk up).
+ *   4. the cross-product.
+ * Taken when no risk-score rescaling can occur (|eta| <= 200: then
+ * cox_pass's running centre stays 0); the results differ from the general
+ * route by rounding only. */
 
 typedef struct {
     const cox_work *w;
     const double *beta;
-    size_t lo, hi;
-    double maxabs;          /* out: max |eta| over [lo, hi) */
-    double *part;           /* cross-product: p*p lower triangle out */
-    int phase;              /* 0: eta and risk weights, 1: cross-product */
+    size_t lo, hi;          /* sorted rows [lo, hi) */
+    size_t g0, g1;          /* event times (gcoef entries) before lo, before hi */
+    double maxabs;          /* step 1 out: max |eta| over [lo, hi) */
+    size_t carry_lo;        /* step 1: sum r over [carry_lo, hi) (= hi: none) */
+    double carry_denom;     /* step 1 out (first half); step 2 in (second half) */
+    int carried;            /* step 2: the stratum at lo starts from the carry */
+    double sA0, sB0, *m;    /* step 2 out when carried: sums over its event times
+                               of A0, B0 and B0 a + B1 a2 (p), a from 0 */
+    double *a, *a2;         /* step 2 scratch, p each */
+    double *u, *imat;       /* step 2 out: score (p), information (p*p, upper) */
+    double loglik;          /* step 2 out */
+    size_t g_first;         /* step 2 out: event times of the first stratum met */
+    double C0;              /* step 3: C at hi for the stratum that continues past hi */
+    double *part;           /* step 4 out: p*p upper triangle */
+    int phase;              /* 1, 2, or 3 (steps 3 and 4) */
 } fast_chunk;
 
 #define CROSS_PMAX 24
 #define CROSS_BLOCK 128
 
-static void fast_chunk_run(void *arg)
+/* Step 1 on [lo, hi). */
+static void fast_eta(fast_chunk *c)
 {
-    fast_chunk *c = arg;
     const cox_work *w = c->w;
     const size_t p = w->p;
-    if (c->phase == 0) {
-        double mx = 0.0;
-        size_t k = c->lo;
-        /* four rows at a time (four independent sums, each in the order of
-         * the general pass: the same bits, without the latency chain) */
-        for (; k + 4 <= c->hi; k += 4) {
-            const double *x0 = w->x + k * p;
-            double e0 = w->off[k], e1 = w->off[k + 1], e2 = w->off[k + 2], e3 = w->off[k + 3];
-            for (size_t j = 0; j < p; j++) {
-                const double b = c->beta[j];
-                e0 += b * x0[j]; e1 += b * x0[p + j]; e2 += b * x0[2 * p + j]; e3 += b * x0[3 * p + j];
-            }
-            w->eta[k] = e0; w->eta[k + 1] = e1; w->eta[k + 2] = e2; w->eta[k + 3] = e3;
+    double mx = 0.0;
+    size_t k = c->lo;
+    /* four rows at a time (four independent sums, each in the order of
+     * the general pass: the same bits, without the latency chain) */
+    for (; k + 4 <= c->hi; k += 4) {
+        const double *x0 = w->x + k * p;
+        double e0 = w->off[k], e1 = w->off[k + 1], e2 = w->off[k + 2], e3 = w->off[k + 3];
+        for (size_t j = 0; j < p; j++) {
+            const double b = c->beta[j];
+            e0 += b * x0[j]; e1 += b * x0[p + j]; e2 += b * x0[2 * p + j]; e3 += b * x0[3 * p + j];
         }
-        for (; k < c->hi; k++) {
-            const double *xk = w->x + k * p;
-            double e = w->off[k];
-            for (size_t j = 0; j < p; j++) e += c->beta[j] * xk[j];
-            w->eta[k] = e;
-        }
-        for (k = c->lo; k < c->hi; k++) {
-            const double e = w->eta[k];
-            if (fabs(e) > mx || e != e) mx = (e != e) ? INFINITY : fabs(e);
-        }
-        c->maxabs = mx;
-        if (mx <= 200)
-            for (size_t k = c->lo; k < c->hi; k++) w->rw[k] = w->wt[k] * exp(w->eta[k] - 0.0);
-        return;
+        w->eta[k] = e0; w->eta[k + 1] = e1; w->eta[k + 2] = e2; w->eta[k + 3] = e3;
     }
+    for (; k < c->hi; k++) {
+        const double *xk = w->x + k * p;
+        double e = w->off[k];
+        for (size_t j = 0; j < p; j++) e += c->beta[j] * xk[j];
+        w->eta[k] = e;
+    }
+    for (k = c->lo; k < c->hi; k++) {
+        const double e = w->eta[k];
+        if (fabs(e) > mx || e != e) mx = (e != e) ? INFINITY : fabs(e);
+    }
+    c->maxabs = mx;
+    if (mx > 200) return;
+    for (k = c->lo; k < c->carry_lo; k++) w->rw[k] = w->wt[k] * exp(w->eta[k]);
+    double denom = 0.0;
+    for (; k < c->hi; k++) {
+        const double r = w->wt[k] * exp(w->eta[k]);
+        w->rw[k] = r;
+        denom += r;
+    }
+    c->carry_denom = denom;
+}
+
+/* Step 2 on [lo, hi): the running sums down each stratum of the half. */
+static void fast_sums(fast_chunk *c)
+{
+    const cox_work *w = c->w;
+    const size_t p = w->p;
+    const int efron = (w->ties == OBS_COX_EFRON);
+    double *a = c->a, *a2 = c->a2, *u = c->u, *imat = c->imat, *gc = w->gcoef;
+    double loglik = 0.0;
+    size_t g = c->g0;
+    memset(u, 0, p * sizeof *u);
+    memset(imat, 0, p * p * sizeof *imat);
+    c->g_first = 0;
+    for (size_t s = 0; s < w->nstrata; s++) {
+        if (w->sbeg[s + 1] <= c->lo || w->sbeg[s] >= c->hi) continue;
+        const size_t b = w->sbeg[s] > c->lo ? w->sbeg[s] : c->lo;
+        const size_t e = w->sbeg[s + 1] < c->hi ? w->sbeg[s + 1] : c->hi;
+        const int carried = (b == c->lo && c->carried);
+        double denom = carried ? c->carry_denom : 0.0;
+        memset(a, 0, p * sizeof *a);
+        if (carried) {
+            c->sA0 = c->sB0 = 0.0;
+            memset(c->m, 0, p * sizeof *c->m);
+        }
+        for (size_t k = b; k < e;) {
+            int anydeath;
+            const size_t k2 = cox_tied_end(w, k, e, &anydeath);
+            double denom2 = 0.0, deadwt = 0.0;
+            int ndead = 0;
+            if (anydeath) memset(a2, 0, p * sizeof *a2);
+            for (size_t q = k; q < k2; q++) {
+                if (w->skip[q]) continue;
+                const double *xq = w->x + q * p;
+                const double rw = w->rw[q];
+                if (w->status[q]) {
+                    ndead++;
+                    deadwt += w->wt[q];
+                    denom2 += rw;
+                    loglik += w->wt[q] * w->eta[q];
+                    obs_axpy(u, w->wt[q], xq, p);
+                    obs_axpy(a2, rw, xq, p);
+                } else {
+                    denom += rw;
+                    obs_axpy(a, rw, xq, p);
+                }
+            }
+            if (anydeath) {
+                cox_efron_coef ec = {0, 0, 0, 0, 0};
+                if (ndead > 0) {
+                    ec = cox_efron_terms(ndead, efron, deadwt, denom, denom2, 0.0, &loglik);
+                    if (carried) {
+                        c->sA0 += ec.A0;
+                        c->sB0 += ec.B0;
+                        for (size_t i = 0; i < p; i++) c->m[i] += ec.B0 * a[i] + ec.B1 * a2[i];
+                    }
+                    for (size_t i = 0; i < p; i++) {
+                        u[i] -= ec.A0 * a[i] + ec.A1 * a2[i];
+                        for (size_t j = 0; j <= i; j++)
+                            imat[j * p + i] -= ec.B0 * a[i] * a[j] + ec.B1 * (a[i] * a2[j] + a2[i] * a[j])
+                                + ec.B2 * a2[i] * a2[j];
+                    }
+                    denom += denom2;
+                    for (size_t i = 0; i < p; i++) a[i] += a2[i];
+                }
+                gc[2 * g] = ec.A0;
+                gc[2 * g + 1] = ec.A1;
+                g++;
+            }
+            k = k2;
+        }
+        if (b == c->lo) c->g_first = g - c->g0;
+    }
+    c->loglik = loglik;
+}
+
+/* Step 3 on [lo, hi): the cross-product weights v = r c, walking up from
+ * the half's last row (C starts at C0 in a stratum that continues past hi). */
+static void fast_weights(fast_chunk *c)
+{
+    const cox_work *w = c->w;
+    const double *gc = w->gcoef;
+    size_t gg = c->g1;
+    for (size_t s = w->nstrata; s-- > 0;) {
+        if (w->sbeg[s + 1] <= c->lo || w->sbeg[s] >= c->hi) continue;
+        const size_t b = w->sbeg[s] > c->lo ? w->sbeg[s] : c->lo;
+        const size_t e = w->sbeg[s + 1] < c->hi ? w->sbeg[s + 1] : c->hi;
+        double C = (e == c->hi && w->sbeg[s + 1] > c->hi) ? c->C0 : 0.0;
+        for (size_t k = e; k > b;) {
+            const double t = w->stop[k - 1];
+            size_t k1 = k;
+            int anydeath = 0;
+            while (k1 > b && w->stop[k1 - 1] == t) { anydeath |= w->status[k1 - 1]; k1--; }
+            double A0 = 0.0, A1 = 0.0;
+            if (anydeath) { gg--; A0 = gc[2 * gg]; A1 = gc[2 * gg + 1]; }
+            for (size_t q = k1; q < k; q++)
+                w->rw[q] = w->skip[q] ? 0.0 : w->rw[q] * (C + (w->status[q] ? A1 : A0));
+            C += A0;
+            k = k1;
+        }
+    }
+}
+
+/* Step 4 on [lo, hi): sum_k v_k x_k x_k' into part (upper triangle). */
+static void fast_cross(fast_chunk *c)
+{
+    const cox_work *w = c->w;
+    const size_t p = w->p;
     double *cm = c->part;
     memset(cm, 0, p * p * sizeof *cm);
     if (p <= CROSS_PMAX) {
@@ -162,89 +298,68 @@ static void fast_chunk_run(void *arg)
     }
 }
 
+static void fast_chunk_run(void *arg)
+{
+    fast_chunk *c = arg;
+    switch (c->phase) {
+    case 1: fast_eta(c); break;
+    case 2: fast_sums(c); break;
+    default: fast_weights(c); fast_cross(c); break;
+    }
+}
+
 /* Returns 0 and the pass results when the route applies, 1 otherwise (the
  * caller then runs the general pass; eta has been overwritten, rw not). */
 static int cox_pass_fast(cox_work *w, const double *beta, double *u, double *imat, double *loglik_out)
 {
-    const size_t p = w->p, n = w->n;
-    const int efron = (w->ties == OBS_COX_EFRON);
-    double *a = w->a, *a2 = w->a2, *gc = w->gcoef;
-    double loglik = 0.0;
-    size_t lo[3];
-    obs_parallel_split(n, 2, lo);
+    const size_t p = w->p, n = w->n, h = w->half;
     int threads = n >= 20000 ? obs_parallel_threads() : 1;
-    fast_chunk ch[2] = {{w, beta, lo[0], lo[1], 0, w->cmat, 0}, {w, beta, lo[1], lo[2], 0, w->cmat2, 0}};
+    /* the stratum at row h, when it began before h, continues across */
+    size_t sh = 0;
+    while (sh < w->nstrata && w->sbeg[sh + 1] <= h) sh++;
+    const int across = (h < n && w->sbeg[sh] < h);
+    double *s2 = w->half2;   /* second half: a, a2, u (p each), imat (p*p), m (p) */
+    fast_chunk ch[2];
+    memset(ch, 0, sizeof ch);
+    ch[0] = (fast_chunk){.w = w, .beta = beta, .lo = 0, .hi = h, .g0 = 0, .g1 = w->half_groups,
+                         .carry_lo = across ? w->sbeg[sh] : h,
+                         .a = w->a, .a2 = w->a2, .u = u, .imat = imat, .part = w->cmat};
+    ch[1] = (fast_chunk){.w = w, .beta = beta, .lo = h, .hi = n, .g0 = w->half_groups,
+                         .g1 = w->ngroups, .carry_lo = n, .m = s2 + 3 * p + p * p, .a = s2, .a2 = s2 + p,
+                         .u = s2 + 2 * p, .imat = s2 + 3 * p, .part = w->cmat2};
     void *args[2] = {&ch[0], &ch[1]};
+    ch[0].phase = ch[1].phase = 1;
     obs_parallel_run(fast_chunk_run, args, 2, threads);
     if (!(ch[0].maxabs <= 200 && ch[1].maxabs <= 200)) return 1;
 
-    memset(u, 0, p * sizeof *u);
-    memset(imat, 0, p * p * sizeof *imat);
-    size_t g = 0;
-    for (size_t s = 0; s < w->nstrata; s++) {
-        const size_t b = w->sbeg[s], e = w->sbeg[s + 1];
-        const size_t g0 = g;
-        double denom = 0.0;
-        memset(a, 0, p * sizeof *a);
-        for (size_t k = b; k < e;) {
-            int anydeath;
-            const size_t k2 = cox_tied_end(w, k, e, &anydeath);
-            double denom2 = 0.0, deadwt = 0.0;
-            int ndead = 0;
-            if (anydeath) memset(a2, 0, p * sizeof *a2);
-            for (size_t q = k; q < k2; q++) {
-                if (w->skip[q]) continue;
-                const double *xq = w->x + q * p;
-                const double rw = w->rw[q];
-                if (w->status[q]) {
-                    ndead++;
-                    deadwt += w->wt[q];
-                    denom2 += rw;
-                    loglik += w->wt[q] * w->eta[q];
-                    obs_axpy(u, w->wt[q], xq, p);
-                    obs_axpy(a2, rw, xq, p);
-                } else {
-                    denom += rw;
-                    obs_axpy(a, rw, xq, p);
-                }
-            }
-            if (anydeath) {
-                cox_efron_coef c = {0, 0, 0, 0, 0};
-                if (ndead > 0) {
-                    c = cox_efron_terms(ndead, efron, deadwt, denom, denom2, 0.0, &loglik);
-                    for (size_t i = 0; i < p; i++) {
-                        u[i] -= c.A0 * a[i] + c.A1 * a2[i];
-                        for (size_t j = 0; j <= i; j++)
-                            imat[j * p + i] -= c.B0 * a[i] * a[j] + c.B1 * (a[i] * a2[j] + a2[i] * a[j])
-                                + c.B2 * a2[i] * a2[j];
-                    }
-                    denom += denom2;
-                    for (size_t i = 0; i < p; i++) a[i] += a2[i];
-                }
-                gc[2 * g] = c.A0;
-                gc[2 * g + 1] = c.A1;
-                g++;
-            }
-            k = k2;
+    ch[1].carried = across;
+    ch[1].carry_denom = ch[0].carry_denom;
+    ch[0].phase = ch[1].phase = 2;
+    obs_parallel_run(fast_chunk_run, args, 2, threads);
+    if (across) {
+        /* the second half's sums of the stratum across ran with S1 from 0:
+         * with c = S1 at h (the first half's a at its end), each event
+         * time's u term -A0 (c + a) and information terms
+         * -B0 (c + a)(c + a)' - B1 ((c + a) a2' + a2 (c + a)') add
+         * -A0 c and -B0 c c' - c m_t' - m_t c', m_t = B0 a + B1 a2 */
+        const double *cv = ch[0].a, *mv = ch[1].m;
+        for (size_t i = 0; i < p; i++) {
+            ch[1].u[i] -= ch[1].sA0 * cv[i];
+            for (size_t j = 0; j <= i; j++)
+                ch[1].imat[j * p + i] -= ch[1].sB0 * cv[i] * cv[j] + cv[i] * mv[j] + mv[i] * cv[j];
         }
-        /* cross-product weights v = r c, walking up from the earliest time */
-        double C = 0.0;
-        size_t gg = g;
-        for (size_t k = e; k > b;) {
-            const double t = w->stop[k - 1];
-            size_t k1 = k;
-            int anydeath = 0;
-            while (k1 > b && w->stop[k1 - 1] == t) { anydeath |= w->status[k1 - 1]; k1--; }
-            double A0 = 0.0, A1 = 0.0;
-            if (anydeath) { gg--; A0 = gc[2 * gg]; A1 = gc[2 * gg + 1]; }
-            for (size_t q = k1; q < k; q++)
-                w->rw[q] = w->skip[q] ? 0.0 : w->rw[q] * (C + (w->status[q] ? A1 : A0));
-            C += A0;
-            k = k1;
-        }
-        (void)g0;
     }
-    ch[0].phase = ch[1].phase = 1;
+    double loglik = ch[0].loglik + ch[1].loglik;
+    for (size_t i = 0; i < p; i++) u[i] += ch[1].u[i];
+    for (size_t i = 0; i < p * p; i++) imat[i] += ch[1].imat[i];
+
+    /* C at h for the stratum across: the second half's walk up its first
+     * stratum, summed in the same order */
+    ch[0].C0 = 0.0;
+    if (across)
+        for (size_t gg = w->half_groups + ch[1].g_first; gg-- > w->half_groups;)
+            ch[0].C0 += w->gcoef[2 * gg];
+    ch[0].phase = ch[1].phase = 3;      /* steps 3 and 4 */
     obs_parallel_run(fast_chunk_run, args, 2, threads);
     for (size_t c = 0; c < 2; c++)
         for (size_t i = 0; i < p; i++)

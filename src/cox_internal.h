@@ -43,6 +43,10 @@ typedef struct {
                                inside x's block; NULL for counting-process data */
     double *gcoef;          /* 2 * ngroups scratch: Efron A0, A1 per event time */
     size_t ngroups;         /* distinct (stratum, event time) pairs */
+    size_t half;            /* right-censored route: the pass runs as rows [0, half)
+                               and [half, n), half a time-group boundary (n: none) */
+    size_t half_groups;     /* event times (gcoef entries) before row half */
+    double *half2;          /* 4p + p^2 scratch of the second half (right-censored) */
 } cox_work;
 
 /* Helpers below are forced inline: the loops that call them stay free of

@@ -40,7 +40,7 @@ void cox_work_free(cox_work *w)
     free(w->sbeg); free(w->row); free(w->x); free(w->stop); free(w->start);
     free(w->status); free(w->wt); free(w->off); free(w->skip); free(w->by_start);
     free(w->mean); free(w->scale); free(w->eta); free(w->a); free(w->a2);
-    free(w->cmat); free(w->cmat2); free(w->gcoef);   /* rw lies in x's block */
+    free(w->cmat); free(w->cmat2); free(w->gcoef); free(w->half2);   /* rw lies in x's block */
     memset(w, 0, sizeof *w);
 }
 
@@ -248,12 +248,17 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
     }
 
     if (!w->counting) {
-        /* scratch for cox_pass's right-censored route */
+        /* scratch for cox_pass's right-censored route, and its two halves:
+         * the first time-group boundary at or after n / 2 (a stratum
+         * boundary is one), with the number of event times before it */
         size_t g = 0;
+        w->half = n;
+        w->half_groups = 0;
         for (size_t s = 0; s < w->nstrata; s++)
             for (size_t k = w->sbeg[s]; k < w->sbeg[s + 1];) {
                 size_t k2 = k;
                 int dead = 0;
+                if (w->half == n && k >= n / 2) { w->half = k; w->half_groups = g; }
                 while (k2 < w->sbeg[s + 1] && w->stop[k2] == w->stop[k]) dead |= w->status[k2++];
                 g += dead;
                 k = k2;
@@ -261,7 +266,8 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
         w->ngroups = g;
         w->rw = w->x + n * p + 16;
         w->gcoef = malloc((2 * g + 2) * sizeof *w->gcoef);
-        if (!w->gcoef) { rc = obs_error_set(err, OBS_ENOMEM, "cox: out of memory"); goto done; }
+        w->half2 = calloc(4 * p + p * p + 1, sizeof *w->half2);
+        if (!w->gcoef || !w->half2) { rc = obs_error_set(err, OBS_ENOMEM, "cox: out of memory"); goto done; }
     }
 
 #undef STRATUM
