@@ -324,8 +324,11 @@ obs_status cox_concordance(const cox_work *w, const double *lp_sorted,
         rc = obs_error_set(err, OBS_ENOMEM, "cox: out of memory (concordance)");
         goto done;
     }
+    /* equal keys are equal values, and -0 (key 2^63 - 1) equals +0 (2^63):
+     * no random reads of lp */
     for (size_t k = 0; k < n; k++) {
-        if (k == 0 || lp_sorted[ord[k]] != lp_sorted[ord[k - 1]]) mr++;
+        if (k == 0 || (key[k] != key[k - 1] &&
+                       !(key[k - 1] == INT64_MAX && key[k] == (uint64_t)INT64_MAX + 1))) mr++;
         rank[ord[k]] = mr;
     }
     /* key, ord and the sort buffers are dead: the trees take their place */

@@ -3,8 +3,8 @@
  * under the Cox, concordance, matching and AUC code, against a comparison
  * sort of (key, original position): the same permutation for doubles with
  * both signs, -0 and +0, infinities, many ties, in both digit widths (8
- * bits below 65,536 keys, 16 above) and with keys that share high digits
- * (skipped passes).
+ * bits below 65,536 keys, 16 above), on one thread and on two (2^17 keys
+ * and more) and with keys that share high digits (skipped passes).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -82,11 +82,24 @@ static void large_inputs(void **state)
     for (int kind = 0; kind < 3; kind++) check(70001, kind);
 }
 
+/* above 2^17 keys the passes run in two halves (two threads when there
+ * are two): the same permutation on one thread and on two */
+static void two_thread_inputs(void **state)
+{
+    (void)state;
+    for (int t = 1; t <= 2; t++) {
+        setenv("OBSURV_THREADS", t == 1 ? "1" : "2", 1);
+        for (int kind = 0; kind < 3; kind++) check(200003, kind);
+    }
+    unsetenv("OBSURV_THREADS");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(small_inputs),
         cmocka_unit_test(large_inputs),
+        cmocka_unit_test(two_thread_inputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
