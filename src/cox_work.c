@@ -55,7 +55,53 @@ typedef struct {
     const uint64_t *pos;         /* sorted position of each input row */
     double sumw;
     size_t lo, hi;
+    size_t bad;                  /* check_chunk_run: first failing row (hi: none) */
 } work_chunk;
+
+/* The first row of [lo, hi) that fails a check of cox_work_init (hi:
+ * none) into c->bad. */
+static void check_chunk_run(void *arg)
+{
+    work_chunk *c = arg;
+    const obs_cox_data *d = c->d;
+    const size_t n = d->n, p = d->p;
+    c->bad = c->hi;
+    for (size_t i = c->lo; i < c->hi; i++) {
+        int ok = isfinite(d->stop[i]) && (d->status[i] == 0 || d->status[i] == 1) &&
+                 (!d->start || (isfinite(d->start[i]) && d->start[i] < d->stop[i])) &&
+                 (!d->weights || (isfinite(d->weights[i]) && d->weights[i] >= 0)) &&
+                 (!d->offset || isfinite(d->offset[i])) &&
+                 (!d->cluster || (d->cluster[i] >= 0 && (size_t)d->cluster[i] < n)) &&
+                 (!d->strata || d->strata[i] >= 0);
+        for (size_t j = 0; ok && j < p; j++) ok = isfinite(d->x[j * n + i]);
+        if (!ok) { c->bad = i; return; }
+    }
+}
+
+/* The sorted copies of rows [lo, hi): c->pos[i] is row i's sorted position
+ * (written for the sorted positions [lo, hi) first: w->row is a
+ * permutation, so the halves write apart). */
+static void inverse_chunk_run(void *arg)
+{
+    work_chunk *c = arg;
+    uint64_t *pos = (uint64_t *)c->pos;
+    for (size_t k = c->lo; k < c->hi; k++) pos[c->w->row[k]] = k;
+}
+
+static void scatter_chunk_run(void *arg)
+{
+    work_chunk *c = arg;
+    const obs_cox_data *d = c->d;
+    cox_work *w = c->w;
+    for (size_t i = c->lo; i < c->hi; i++) {
+        size_t k = c->pos[i];
+        w->stop[k] = d->stop[i];
+        w->status[k] = d->status[i];
+        w->wt[k] = d->weights ? d->weights[i] : 1.0;
+        w->off[k] = d->offset ? d->offset[i] : 0.0;
+        if (w->counting) w->start[k] = d->start[i];
+    }
+}
 
 /* Centre and scale of columns [lo, hi), as coxph: a column of 0/1 (or -1)
  * values is left alone; otherwise the weighted mean and scale = sum w /
@@ -105,7 +151,19 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
     w->n = n; w->p = p; w->ties = ties; w->counting = (d->start != NULL);
     if (n == 0) return obs_error_set(err, OBS_EFIT, "cox: no observations");
 
-    for (size_t i = 0; i < n; i++) {
+    /* the checks on two halves of the rows at once; the message comes from
+     * the first row that fails one (the loop below, from there) */
+    size_t first_bad = n;
+    {
+        work_chunk ch[2];
+        size_t lo[3];
+        void *args[2] = {&ch[0], &ch[1]};
+        obs_parallel_split(n, 2, lo);
+        for (int c = 0; c < 2; c++) ch[c] = (work_chunk){.d = d, .lo = lo[c], .hi = lo[c + 1]};
+        obs_parallel_run(check_chunk_run, args, 2, n >= 20000 ? obs_parallel_threads() : 1);
+        first_bad = ch[0].bad < lo[1] ? ch[0].bad : ch[1].bad;
+    }
+    for (size_t i = first_bad; i < n; i++) {
         if (!isfinite(d->stop[i]))
             return obs_error_set(err, OBS_EDATA, "cox: row %zu: time is not finite", i + 1);
         if (d->start && !(isfinite(d->start[i]) && d->start[i] < d->stop[i]))
@@ -180,14 +238,15 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
      * row i, so that the gathers below read the inputs sequentially and
      * write one sorted row at a time (a scatter) */
     uint64_t *pos = key;
-    for (size_t k = 0; k < n; k++) pos[w->row[k]] = k;
-    for (size_t i = 0; i < n; i++) {
-        size_t k = pos[i];
-        w->stop[k] = d->stop[i];
-        w->status[k] = d->status[i];
-        w->wt[k] = d->weights ? d->weights[i] : 1.0;
-        w->off[k] = d->offset ? d->offset[i] : 0.0;
-        if (w->counting) w->start[k] = d->start[i];
+    {
+        const int nth = n >= 20000 ? obs_parallel_threads() : 1;
+        work_chunk ch[2];
+        size_t lo[3];
+        void *args[2] = {&ch[0], &ch[1]};
+        obs_parallel_split(n, 2, lo);
+        for (int c = 0; c < 2; c++) ch[c] = (work_chunk){.d = d, .w = w, .pos = pos, .lo = lo[c], .hi = lo[c + 1]};
+        obs_parallel_run(inverse_chunk_run, args, 2, nth);
+        obs_parallel_run(scatter_chunk_run, args, 2, nth);
     }
     double sumw = 0.0;
     for (size_t k = 0; k < n; k++) sumw += w->wt[k];
@@ -206,10 +265,10 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
         size_t lo[3];
         void *args[2] = {&ch[0], &ch[1]};
         obs_parallel_split(p, 2, lo);
-        for (int c = 0; c < 2; c++) ch[c] = (work_chunk){d, w, pos, sumw, lo[c], lo[c + 1]};
+        for (int c = 0; c < 2; c++) ch[c] = (work_chunk){d, w, pos, sumw, lo[c], lo[c + 1], 0};
         obs_parallel_run(scale_chunk_run, args, 2, p > 1 ? nth : 1);
         obs_parallel_split(n, 2, lo);
-        for (int c = 0; c < 2; c++) ch[c] = (work_chunk){d, w, pos, sumw, lo[c], lo[c + 1]};
+        for (int c = 0; c < 2; c++) ch[c] = (work_chunk){d, w, pos, sumw, lo[c], lo[c + 1], 0};
         obs_parallel_run(gather_chunk_run, args, 2, nth);
     }
 
