@@ -53,6 +53,7 @@ typedef struct {
     const obs_cox_data *d;
     cox_work *w;
     const uint64_t *pos;         /* sorted position of each input row */
+    const double *const *xc;     /* p input columns (cox_data_col) */
     double sumw;
     size_t lo, hi;
 } work_chunk;
@@ -66,7 +67,7 @@ static void scale_chunk_run(void *arg)
     const obs_cox_data *d = c->d;
     const size_t n = d->n;
     for (size_t j = c->lo; j < c->hi; j++) {
-        const double *xj = d->x + j * n;
+        const double *xj = c->xc[j];
         int zero_one = 1;
         double m = 0.0, mad = 0.0;
         for (size_t i = 0; i < n; i++)
@@ -85,12 +86,12 @@ static void scale_chunk_run(void *arg)
 static void gather_chunk_run(void *arg)
 {
     work_chunk *c = arg;
-    const obs_cox_data *d = c->d;
-    const size_t n = d->n, p = d->p;
+    const size_t p = c->d->p;
     const double *mean = c->w->mean, *scale = c->w->scale;
+    const double *const *xc = c->xc;
     for (size_t i = c->lo; i < c->hi; i++) {
         double *xk = c->w->x + c->pos[i] * p;
-        for (size_t j = 0; j < p; j++) xk[j] = (d->x[j * n + i] - mean[j]) * scale[j];
+        for (size_t j = 0; j < p; j++) xk[j] = (xc[j][i] - mean[j]) * scale[j];
     }
 }
 
@@ -99,12 +100,22 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
 {
     size_t n = d->n, p = d->p;
     uint64_t *key = NULL;
+    const double **xc = NULL;    /* p column pointers */
     obs_status rc = OBS_OK;
 
     memset(w, 0, sizeof *w);
     w->n = n; w->p = p; w->ties = ties; w->counting = (d->start != NULL);
     if (n == 0) return obs_error_set(err, OBS_EFIT, "cox: no observations");
 
+    /* the first non-finite covariate (lowest row, then lowest column),
+     * found column by column; reported at its row below, after that row's
+     * other checks, as a row-by-row scan would */
+    size_t bad_row = n, bad_col = 0;
+    for (size_t j = 0; j < p; j++) {
+        const double *xj = cox_data_col(d, j);
+        for (size_t i = 0; i < bad_row; i++)
+            if (!isfinite(xj[i])) { bad_row = i; bad_col = j; break; }
+    }
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(d->stop[i]))
             return obs_error_set(err, OBS_EDATA, "cox: row %zu: time is not finite", i + 1);
@@ -121,13 +132,13 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
             return obs_error_set(err, OBS_EDATA, "cox: row %zu: cluster code out of range", i + 1);
         if (d->strata && d->strata[i] < 0)
             return obs_error_set(err, OBS_EDATA, "cox: row %zu: negative stratum code", i + 1);
-        for (size_t j = 0; j < p; j++)
-            if (!isfinite(d->x[j * n + i]))
-                return obs_error_set(err, OBS_EDATA, "cox: row %zu: covariate %zu is not finite",
-                                     i + 1, j + 1);
+        if (i == bad_row)
+            return obs_error_set(err, OBS_EDATA, "cox: row %zu: covariate %zu is not finite",
+                                 i + 1, bad_col + 1);
     }
 
     key = malloc(n * sizeof *key);
+    xc = malloc((p + 1) * sizeof *xc);
     w->row = malloc(n * sizeof *w->row);
     /* one block: x (n p), 16 zeros (cox_fit.c reads tiles of 4 past the
      * end), then n + 1 doubles: the sort's index scratch here, the fast
@@ -149,13 +160,14 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
         w->start = malloc(n * sizeof *w->start);
         w->by_start = malloc(n * sizeof *w->by_start);
     }
-    if (!key || !w->row || !w->x || !w->stop || !w->status || !w->wt || !w->off ||
+    if (!key || !xc || !w->row || !w->x || !w->stop || !w->status || !w->wt || !w->off ||
         !w->eta || !w->skip || !w->mean || !w->scale || !w->a || !w->a2 || !w->cmat ||
         !w->cmat2 || (w->counting && (!w->start || !w->by_start))) {
         rc = obs_error_set(err, OBS_ENOMEM, "cox: out of memory (n = %zu, p = %zu)", n, p);
         goto done;
     }
 
+    for (size_t j = 0; j < p; j++) xc[j] = cox_data_col(d, j);
     for (size_t i = 0; i < n; i++) w->row[i] = i;
     if (order_rows(w->row, n, d->stop, d->strata, NULL, key, (uint64_t *)w->eta,
                    (size_t *)(w->x + n * p + 16))) {
@@ -206,10 +218,10 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
         size_t lo[3];
         void *args[2] = {&ch[0], &ch[1]};
         obs_parallel_split(p, 2, lo);
-        for (int c = 0; c < 2; c++) ch[c] = (work_chunk){d, w, pos, sumw, lo[c], lo[c + 1]};
+        for (int c = 0; c < 2; c++) ch[c] = (work_chunk){d, w, pos, xc, sumw, lo[c], lo[c + 1]};
         obs_parallel_run(scale_chunk_run, args, 2, p > 1 ? nth : 1);
         obs_parallel_split(n, 2, lo);
-        for (int c = 0; c < 2; c++) ch[c] = (work_chunk){d, w, pos, sumw, lo[c], lo[c + 1]};
+        for (int c = 0; c < 2; c++) ch[c] = (work_chunk){d, w, pos, xc, sumw, lo[c], lo[c + 1]};
         obs_parallel_run(gather_chunk_run, args, 2, nth);
     }
 
@@ -267,5 +279,6 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
 #undef STRATUM
 done:
     free(key);
+    free(xc);
     return rc;
 }
