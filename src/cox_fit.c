@@ -526,14 +526,15 @@ obs_status obs_cox_fit(const obs_cox_data *d, const obs_cox_options *o,
     cox_model_from_newton(m, beta, m->u, imat, w.mean, w.scale, loglik, iter, converged, rank);
 
     /* linear predictor in original row order: x'b + offset - means'b */
-    {
-        double mb = 0.0;
+    {   /* column by column; each row's sum in the order offset, x_1 b_1, ... */
+        double mb = 0.0, *lp = m->linear_predictor;
         for (size_t j = 0; j < p; j++) mb += w.mean[j] * m->coef[j];
-        for (size_t i = 0; i < n; i++) {
-            double e = d->offset ? d->offset[i] : 0.0;
-            for (size_t j = 0; j < p; j++) e += d->x[j * n + i] * m->coef[j];
-            m->linear_predictor[i] = e - mb;
+        for (size_t i = 0; i < n; i++) lp[i] = d->offset ? d->offset[i] : 0.0;
+        for (size_t j = 0; j < p; j++) {
+            const double *xj = cox_data_col(d, j), bj = m->coef[j];
+            for (size_t i = 0; i < n; i++) lp[i] += xj[i] * bj;
         }
+        for (size_t i = 0; i < n; i++) lp[i] -= mb;
     }
 
     rc = cox_model_checks(m, o, w.counting, sctest, err);

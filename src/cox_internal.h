@@ -53,6 +53,13 @@ typedef struct {
  * calls. */
 #define COX_INLINE static inline __attribute__((always_inline))
 
+/* Column j (n values) of the input data: d->xcol[j] when given, else
+ * inside the column-major d->x.  Call it outside the loops over rows. */
+COX_INLINE const double *cox_data_col(const obs_cox_data *d, size_t j)
+{
+    return d->xcol ? d->xcol[j] : d->x + j * d->n;
+}
+
 /* ---- walking the sorted rows (cox_fit.c, cox_robust.c) ---------------- */
 
 /* The rows tied at sorted position k's stop time t = w->stop[k]: they are

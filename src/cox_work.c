@@ -53,6 +53,7 @@ typedef struct {
     const obs_cox_data *d;
     cox_work *w;
     const uint64_t *pos;         /* sorted position of each input row */
+    const double *const *xc;     /* p input columns (cox_data_col) */
     double sumw;
     size_t lo, hi;
     size_t bad;                  /* check_chunk_run: first failing row (hi: none) */
@@ -73,7 +74,7 @@ static void check_chunk_run(void *arg)
                  (!d->offset || isfinite(d->offset[i])) &&
                  (!d->cluster || (d->cluster[i] >= 0 && (size_t)d->cluster[i] < n)) &&
                  (!d->strata || d->strata[i] >= 0);
-        for (size_t j = 0; ok && j < p; j++) ok = isfinite(d->x[j * n + i]);
+        for (size_t j = 0; ok && j < p; j++) ok = isfinite(cox_data_col(d, j)[i]);
         if (!ok) { c->bad = i; return; }
     }
 }
@@ -112,7 +113,7 @@ static void scale_chunk_run(void *arg)
     const obs_cox_data *d = c->d;
     const size_t n = d->n;
     for (size_t j = c->lo; j < c->hi; j++) {
-        const double *xj = d->x + j * n;
+        const double *xj = c->xc[j];
         int zero_one = 1;
         double m = 0.0, mad = 0.0;
         for (size_t i = 0; i < n; i++)
@@ -131,12 +132,12 @@ static void scale_chunk_run(void *arg)
 static void gather_chunk_run(void *arg)
 {
     work_chunk *c = arg;
-    const obs_cox_data *d = c->d;
-    const size_t n = d->n, p = d->p;
+    const size_t p = c->d->p;
     const double *mean = c->w->mean, *scale = c->w->scale;
+    const double *const *xc = c->xc;
     for (size_t i = c->lo; i < c->hi; i++) {
         double *xk = c->w->x + c->pos[i] * p;
-        for (size_t j = 0; j < p; j++) xk[j] = (d->x[j * n + i] - mean[j]) * scale[j];
+        for (size_t j = 0; j < p; j++) xk[j] = (xc[j][i] - mean[j]) * scale[j];
     }
 }
 
@@ -145,6 +146,7 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
 {
     size_t n = d->n, p = d->p;
     uint64_t *key = NULL;
+    const double **xc = NULL;    /* p column pointers */
     obs_status rc = OBS_OK;
 
     memset(w, 0, sizeof *w);
@@ -180,12 +182,13 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
         if (d->strata && d->strata[i] < 0)
             return obs_error_set(err, OBS_EDATA, "cox: row %zu: negative stratum code", i + 1);
         for (size_t j = 0; j < p; j++)
-            if (!isfinite(d->x[j * n + i]))
+            if (!isfinite(cox_data_col(d, j)[i]))
                 return obs_error_set(err, OBS_EDATA, "cox: row %zu: covariate %zu is not finite",
                                      i + 1, j + 1);
     }
 
     key = malloc(n * sizeof *key);
+    xc = malloc((p + 1) * sizeof *xc);
     w->row = malloc(n * sizeof *w->row);
     /* one block: x (n p), 16 zeros (cox_fit.c reads tiles of 4 past the
      * end), then n + 1 doubles: the sort's index scratch here, the fast
@@ -207,13 +210,14 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
         w->start = malloc(n * sizeof *w->start);
         w->by_start = malloc(n * sizeof *w->by_start);
     }
-    if (!key || !w->row || !w->x || !w->stop || !w->status || !w->wt || !w->off ||
+    if (!key || !xc || !w->row || !w->x || !w->stop || !w->status || !w->wt || !w->off ||
         !w->eta || !w->skip || !w->mean || !w->scale || !w->a || !w->a2 || !w->cmat ||
         !w->cmat2 || (w->counting && (!w->start || !w->by_start))) {
         rc = obs_error_set(err, OBS_ENOMEM, "cox: out of memory (n = %zu, p = %zu)", n, p);
         goto done;
     }
 
+    for (size_t j = 0; j < p; j++) xc[j] = cox_data_col(d, j);
     for (size_t i = 0; i < n; i++) w->row[i] = i;
     if (order_rows(w->row, n, d->stop, d->strata, NULL, key, (uint64_t *)w->eta,
                    (size_t *)(w->x + n * p + 16))) {
@@ -265,10 +269,10 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
         size_t lo[3];
         void *args[2] = {&ch[0], &ch[1]};
         obs_parallel_split(p, 2, lo);
-        for (int c = 0; c < 2; c++) ch[c] = (work_chunk){d, w, pos, sumw, lo[c], lo[c + 1], 0};
+        for (int c = 0; c < 2; c++) ch[c] = (work_chunk){d, w, pos, xc, sumw, lo[c], lo[c + 1], 0};
         obs_parallel_run(scale_chunk_run, args, 2, p > 1 ? nth : 1);
         obs_parallel_split(n, 2, lo);
-        for (int c = 0; c < 2; c++) ch[c] = (work_chunk){d, w, pos, sumw, lo[c], lo[c + 1], 0};
+        for (int c = 0; c < 2; c++) ch[c] = (work_chunk){d, w, pos, xc, sumw, lo[c], lo[c + 1], 0};
         obs_parallel_run(gather_chunk_run, args, 2, nth);
     }
 
@@ -332,5 +336,6 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
 #undef STRATUM
 done:
     free(key);
+    free(xc);
     return rc;
 }

@@ -616,6 +616,7 @@ void obs_frame_free(obs_frame **frp)
     free(fr->status);
     free(fr->y);
     free(fr->x);
+    free(fr->xcol);
     free_strings(fr->colnames, fr->p);
     free(fr->assign);
     free_strings(fr->term_labels, fr->nterms);

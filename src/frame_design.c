@@ -186,18 +186,19 @@ static int use_contrasts(const obs_formula *f, const rvars *rv, size_t ti, size_
 }
 
 /* One design column: the variables of its term (indices into rv->v) and,
- * for each, the level it indicates (-1 for a numeric variable). */
+ * for each, the level it indicates (-1 for a numeric variable); dst is
+ * where its n values go (inside fr->x), NULL for a borrowed column. */
 typedef struct {
     const size_t *var;
     const int *lev;
     size_t nvars;
+    double *dst;
 } design_col;
 
 typedef struct {
     const rvars *rv;
     const design_col *col;   /* p columns; NULL var for the intercept */
-    double *x;
-    size_t n, p, lo, hi;
+    size_t p, lo, hi;
 } design_chunk;
 
 /* Rows [lo, hi) of every design column: the product of the term's
@@ -208,10 +209,10 @@ typedef struct {
 static void design_chunk_run(void *arg)
 {
     const design_chunk *c = arg;
-    const size_t n = c->n;
     for (size_t j = 0; j < c->p; j++) {
         const design_col *dc = &c->col[j];
-        double *x = c->x + j * n;
+        double *x = dc->dst;
+        if (!x) continue;                           /* borrowed: the table's column */
         if (dc->nvars == 0) {                       /* the intercept */
             for (size_t q = c->lo; q < c->hi; q++) x[q] = 1.0;
             continue;
@@ -230,6 +231,16 @@ static void design_chunk_run(void *arg)
             }
         }
     }
+}
+
+/* 1 when design column dc may stay the table's column: borrowing allowed,
+ * the column is one numeric variable (no log, no factor, no product) and
+ * that variable's values are the table column itself (every row used, in
+ * order: eval_vars). */
+static int borrowable(const obs_frame_spec *spec, const rvars *rv, const design_col *dc)
+{
+    return spec->borrow_columns && dc->nvars == 1 && dc->lev[0] < 0 &&
+           rv->v[dc->var[0]].borrowed;
 }
 
 static obs_status build_design(const obs_formula *f, const obs_frame_spec *spec, rvars *rv,
@@ -266,12 +277,15 @@ static obs_status build_design(const obs_formula *f, const obs_frame_spec *spec,
                            n, p);
         goto done;
     }
-    fr->x = malloc((n * p + 1) * sizeof(double));
+    fr->xcol = calloc(p + 1, sizeof *fr->xcol);
     fr->colnames = calloc(p + 1, sizeof(char *));
     fr->assign = malloc((p + 1) * sizeof(int));
     cols = calloc(p + 1, sizeof *cols);
     levs = malloc((p * maxv + 1) * sizeof *levs);
-    if (!fr->x || !fr->colnames || !fr->assign || !cols || !levs) { rc = nomem(err); goto done; }
+    if (!fr->xcol || !fr->colnames || !fr->assign || !cols || !levs) {
+        rc = nomem(err);
+        goto done;
+    }
     fr->p = p;
     size_t j = 0;
     if (spec->intercept) {
@@ -318,12 +332,28 @@ static obs_status build_design(const obs_formula *f, const obs_frame_spec *spec,
             }
         }
     }
+    /* where each column lives: a single plain numeric variable whose values
+     * are the table's column (rvar borrowed) stays there when the spec
+     * allows; every other column gets the next n doubles of fr->x */
+    size_t ncopy = 0;
+    for (j = 0; j < p; j++) ncopy += !borrowable(spec, rv, &cols[j]);
+    fr->x = malloc((n * ncopy + 1) * sizeof(double));
+    if (!fr->x) { rc = nomem(err); goto done; }
+    for (size_t k = 0, slot = 0; k < p; k++) {
+        if (borrowable(spec, rv, &cols[k])) {
+            cols[k].dst = NULL;
+            fr->xcol[k] = rv->v[cols[k].var[0]].val;
+        } else {
+            cols[k].dst = fr->x + slot++ * n;
+            fr->xcol[k] = cols[k].dst;
+        }
+    }
     {   /* the values: two fixed halves of the rows (each element is
          * computed from its own row: the same bits on one or two threads) */
         design_chunk ch[2];
         size_t lo[3];
         obs_parallel_split(n, 2, lo);
-        for (int c = 0; c < 2; c++) ch[c] = (design_chunk){rv, cols, fr->x, n, p, lo[c], lo[c + 1]};
+        for (int c = 0; c < 2; c++) ch[c] = (design_chunk){rv, cols, p, lo[c], lo[c + 1]};
         void *args[2] = {&ch[0], &ch[1]};
         obs_parallel_run(design_chunk_run, args, 2, n >= 20000 ? obs_parallel_threads() : 1);
     }

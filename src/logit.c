@@ -207,7 +207,8 @@ static size_t wls_qr(double *a, double *qty, size_t n, size_t p, double *vtv,
  * tolerance (observed: about 1e-12 against glm on the golden cases).
  */
 typedef struct {
-    const double *x, *wt, *wz;   /* X (n x p column-major), W, W z */
+    const double *const *xcol;   /* X: p columns of n */
+    const double *wt, *wz;       /* W, W z */
     size_t n, p, lo, hi;
     double *xtwx, *xtwz;         /* out: p*p lower triangle, p */
 } normal_chunk;
@@ -221,7 +222,8 @@ __attribute__((optimize("no-tree-loop-distribute-patterns")))
 static void normal_chunk_run(void *arg)
 {
     normal_chunk *c = arg;
-    const size_t n = c->n, p = c->p;
+    const size_t p = c->p;
+    const double *const *xcol = c->xcol;
     double row[64];
     memset(c->xtwx, 0, p * p * sizeof *c->xtwx);
     memset(c->xtwz, 0, p * sizeof *c->xtwz);
@@ -246,7 +248,7 @@ static void normal_chunk_run(void *arg)
                 if (wi == 0.0) continue;
                 double *xr = X + nb * ps, *tr = T + nb * ts;
                 for (size_t j = 0; j < p; j++) {
-                    const double v = c->x[j * n + i];
+                    const double v = xcol[j][i];
                     xr[j] = v;
                     tr[j] = wi * v;
                     xtwz[j] += c->wz[i] * v;
@@ -267,7 +269,7 @@ static void normal_chunk_run(void *arg)
     for (size_t i = c->lo; i < c->hi; i++) {
         const double wi = c->wt[i];
         if (wi == 0.0) continue;
-        for (size_t j = 0; j < p; j++) row[j] = c->x[j * n + i];
+        for (size_t j = 0; j < p; j++) row[j] = xcol[j][i];
         for (size_t j = 0; j < p; j++) {
             const double t = wi * row[j];
             c->xtwz[j] += c->wz[i] * row[j];
@@ -279,7 +281,7 @@ static void normal_chunk_run(void *arg)
 /* Solve the normal equations at weights wt and working values wz (= W z);
  * scratch: 2 (p*p + p) + p*p + p doubles.  Returns 0 with b (p), or 1 when
  * the equilibrated pivots show (near) aliasing: the caller takes the QR. */
-static int wls_normal(const double *x, const double *wt, const double *wz, size_t n, size_t p,
+static int wls_normal(const double *const *xcol, const double *wt, const double *wz, size_t n, size_t p,
                       double *scratch, int *aliased, double *b)
 {
     if (p > 64) return 1;
@@ -288,7 +290,7 @@ static int wls_normal(const double *x, const double *wt, const double *wz, size_
     size_t lo[3];
     obs_parallel_split(n, 2, lo);
     for (int c = 0; c < 2; c++)
-        ch[c] = (normal_chunk){x, wt, wz, n, p, lo[c], lo[c + 1],
+        ch[c] = (normal_chunk){xcol, wt, wz, n, p, lo[c], lo[c + 1],
                                part + c * (p * p + p), part + c * (p * p + p) + p * p};
     void *args[2] = {&ch[0], &ch[1]};
     obs_parallel_run(normal_chunk_run, args, 2, n >= 20000 ? obs_parallel_threads() : 1);
@@ -320,7 +322,8 @@ static int wls_normal(const double *x, const double *wt, const double *wz, size_
  * still sums x_ij b_j in the order j = 0..p-1 (the same bits), with
  * sequential reads instead of p strided streams. */
 typedef struct {
-    const double *x, *b, *y, *w;
+    const double *const *xcol;   /* X: p columns of n */
+    const double *b, *y, *w;
     double *eta, *mu, *devi;
     size_t n, p, lo, hi;
     double *ex;                  /* optional out: linkinv's exp(eta) per row */
@@ -329,13 +332,13 @@ typedef struct {
 static void eta_chunk_run(void *arg)
 {
     eta_chunk *c = arg;
-    const size_t n = c->n, p = c->p;
+    const size_t p = c->p;
     for (size_t i0 = c->lo; i0 < c->hi; i0 += 2048) {
         const size_t i1 = c->hi - i0 < 2048 ? c->hi : i0 + 2048;
         double *eta = c->eta;
         for (size_t i = i0; i < i1; i++) eta[i] = 0;
         for (size_t j = 0; j < p; j++)   /* each element: eta + x_ij b_j */
-            obs_axpy(eta + i0, c->b[j], c->x + j * n + i0, i1 - i0);
+            obs_axpy(eta + i0, c->b[j], c->xcol[j] + i0, i1 - i0);
     }
     for (size_t i = c->lo; i < c->hi; i++) {
         const double eta = c->eta[i];
@@ -353,7 +356,8 @@ static void eta_chunk_run(void *arg)
  * Each row's values depend on that row alone: the same bits on one or two
  * threads. */
 typedef struct {
-    const double *x, *y, *w, *eta, *mu;
+    const double *const *xcol;   /* X: p columns of n */
+    const double *y, *w, *eta, *mu;
     double *wt, *wz, *a_out;
     size_t n, p, lo, hi;
     const double *ex;            /* NULL, or exp(eta) from eta_chunk_run */
@@ -362,7 +366,8 @@ typedef struct {
 static void weight_chunk_run(void *arg)
 {
     weight_chunk *c = arg;
-    const double *x = c->x, *y = c->y, *w = c->w, *eta = c->eta, *mu = c->mu;
+    const double *const *xcol = c->xcol;
+    const double *y = c->y, *w = c->w, *eta = c->eta, *mu = c->mu;
     const size_t n = c->n, p = c->p;
     for (size_t i = c->lo; i < c->hi; i++) {
         double wi = w ? w[i] : 1.0;
@@ -372,7 +377,7 @@ static void weight_chunk_run(void *arg)
         double sw = wi > 0 ? sqrt(wi * me * me / var) : 0.0;
         if (c->a_out) {
             c->wz[i] = sw * zi;
-            for (size_t j = 0; j < p; j++) c->a_out[j * n + i] = sw * x[j * n + i];
+            for (size_t j = 0; j < p; j++) c->a_out[j * n + i] = sw * xcol[j][i];
         } else {
             c->wt[i] = sw * sw;
             c->wz[i] = sw * sw * zi;
@@ -380,7 +385,7 @@ static void weight_chunk_run(void *arg)
     }
 }
 
-static void irls_weights(const double *x, size_t n, size_t p, const double *y, const double *w,
+static void irls_weights(const double *const *xcol, size_t n, size_t p, const double *y, const double *w,
                          const double *eta, const double *mu, const double *ex,
                          double *wt, double *wz, double *a_out)
 {
@@ -388,7 +393,7 @@ static void irls_weights(const double *x, size_t n, size_t p, const double *y, c
     size_t lo[3];
     obs_parallel_split(n, 2, lo);
     for (int c = 0; c < 2; c++)
-        wc[c] = (weight_chunk){x, y, w, eta, mu, wt, wz, a_out, n, p, lo[c], lo[c + 1], ex};
+        wc[c] = (weight_chunk){xcol, y, w, eta, mu, wt, wz, a_out, n, p, lo[c], lo[c + 1], ex};
     void *args[2] = {&wc[0], &wc[1]};
     obs_parallel_run(weight_chunk_run, args, 2, n >= 20000 ? obs_parallel_threads() : 1);
 }
@@ -425,6 +430,21 @@ obs_status obs_logit_fit_irls(const double *x, size_t n, size_t p,
                               const obs_logit_control *control,
                               const char *const *names,
                               obs_logit_fit **out, obs_error *err)
+{
+    const double **xcol = malloc((p + 1) * sizeof *xcol);
+    *out = NULL;
+    if (!xcol) return obs_error_set(err, OBS_ENOMEM, "out of memory");
+    for (size_t j = 0; j < p; j++) xcol[j] = x + j * n;
+    obs_status rc = obs_logit_fit_irls_cols(xcol, n, p, y, w, intercept, control, names, out, err);
+    free(xcol);
+    return rc;
+}
+
+obs_status obs_logit_fit_irls_cols(const double *const *xcol, size_t n, size_t p,
+                                   const double *y, const double *w, int intercept,
+                                   const obs_logit_control *control,
+                                   const char *const *names,
+                                   obs_logit_fit **out, obs_error *err)
 {
     double epsilon = control ? control->epsilon : 1e-8;
     int maxit = control ? control->maxit : 25;
@@ -501,8 +521,8 @@ restart:
             /* W into a's first column, W z into qty; eta/mu of this step
              * kept in a's second/third columns for the final QR redo */
             double *wt = a;
-            irls_weights(x, n, p, y, w, eta, mu, have_ex ? ex_keep : NULL, wt, qty, NULL);
-            if (p <= 2 || wls_normal(x, wt, qty, n, p, nscr, f->aliased, b)) {
+            irls_weights(xcol, n, p, y, w, eta, mu, have_ex ? ex_keep : NULL, wt, qty, NULL);
+            if (p <= 2 || wls_normal(xcol, wt, qty, n, p, nscr, f->aliased, b)) {
                 use_qr = 1;                        /* from the start, by QR only */
                 devold = irls_start(y, w, n, eta, mu);
                 goto restart;
@@ -510,7 +530,7 @@ restart:
             rank = p;
         }
         if (qr_step) {
-            irls_weights(x, n, p, y, w, eta, mu, NULL, NULL, qty, a);
+            irls_weights(xcol, n, p, y, w, eta, mu, NULL, NULL, qty, a);
             rank = wls_qr(a, qty, n, p, vtv, rdiag, cols, f->aliased, b);
             if (rank == 0) {
                 free(nscr);
@@ -526,7 +546,7 @@ restart:
             size_t lo[3];
             obs_parallel_split(n, 2, lo);
             for (int c = 0; c < 2; c++)
-                ec[c] = (eta_chunk){x, b, y, w, eta, mu, qty, n, p, lo[c], lo[c + 1],
+                ec[c] = (eta_chunk){xcol, b, y, w, eta, mu, qty, n, p, lo[c], lo[c + 1],
                                    use_qr ? NULL : ex_keep};
             void *args[2] = {&ec[0], &ec[1]};
             obs_parallel_run(eta_chunk_run, args, 2, n >= 20000 ? obs_parallel_threads() : 1);
@@ -637,8 +657,9 @@ coefficients:
             obs_warnings_add(&f->warnings, "fitted probabilities numerically 0 or 1 occurred");
         for (size_t j = 0; j < p; j++) {
             if (f->aliased[j]) continue;
+            const double *xj = xcol[j];
             double s1 = 0, s2 = 0, cnt = 0;
-            for (size_t i = 0; i < n; i++) { s1 += x[j * n + i]; s2 += x[j * n + i] * x[j * n + i]; cnt++; }
+            for (size_t i = 0; i < n; i++) { s1 += xj[i]; s2 += xj[i] * xj[i]; cnt++; }
             double sd = sqrt(fmax(0, (s2 - s1 * s1 / cnt) / (cnt > 1 ? cnt - 1 : 1)));
             if (sd == 0) continue;                 /* the intercept */
             /* A coefficient that keeps growing: a one-SD change multiplies the

@@ -45,10 +45,12 @@ obs_status study_frame(const obs_study_spec *s, const obs_table *t, const char *
 /* Fit a Cox model of text on t (rows restricted to those whose mask is 1
  * when mask != NULL).  weights: a column name or NULL.  On success
  * out->frame and out->model are set (robust when a cluster() term or
- * non-integer weights).  OBS_EFIT when the model cannot be fitted. */
+ * non-integer weights).  OBS_EFIT when the model cannot be fitted.
+ * borrow: the frame's borrow_columns (1 only for a fit cleared before t is
+ * freed and never handed out in the result: out->frame may point into t). */
 obs_status study_fit_cox(const obs_study_spec *s, const obs_table *t, const char *text,
                          const char *ties, const char *weights, int line, const char *what,
-                         obs_study_cox_fit *out, obs_error *err);
+                         int borrow, obs_study_cox_fit *out, obs_error *err);
 void study_cox_fit_clear(obs_study_cox_fit *c);
 
 /* mask[i] = 1 when row i of t meets every condition, 0 when one fails,

@@ -51,10 +51,10 @@ void study_treatment_term(const obs_study_result *r, char *buf, size_t size)
 
 obs_status study_fit_cox(const obs_study_spec *s, const obs_table *t, const char *text,
                          const char *ties, const char *weights, int line, const char *what,
-                         obs_study_cox_fit *out, obs_error *err)
+                         int borrow, obs_study_cox_fit *out, obs_error *err)
 {
     obs_frame_spec fs = {.rhs = OBS_FRAME_DESIGN, .intercept = 0, .response_required = OBS_FRAME_NEED_SURV,
-                         .weights = weights, .drop_unused_levels = 0};
+                         .weights = weights, .drop_unused_levels = 0, .borrow_columns = borrow};
     obs_formula *f = NULL;
     obs_status rc = study_frame(s, t, text, &fs, line, what, &f, &out->frame, err);
     obs_formula_free(&f);
@@ -71,7 +71,7 @@ obs_status study_fit_cox(const obs_study_spec *s, const obs_table *t, const char
             if (fr->weights[i] != floor(fr->weights[i])) { o.robust = 1; break; }
     out->robust = o.robust;
     obs_cox_data d = {.n = fr->n, .p = fr->p, .start = fr->start, .stop = fr->time, .status = fr->status,
-                      .x = fr->x, .strata = fr->strata, .weights = fr->weights, .offset = fr->offset,
+                      .xcol = fr->xcol, .strata = fr->strata, .weights = fr->weights, .offset = fr->offset,
                       .cluster = fr->cluster};
     obs_error e;
     if ((rc = obs_cox_fit(&d, &o, &out->model, &e))) {
@@ -149,8 +149,8 @@ static obs_status interaction_test(const obs_study_spec *s, const obs_table *t, 
     if (study_str_cat(&t0, "%s + %s", base, extra) ||
         study_str_cat(&t1, "%s + %s + `%s`:%s", base, extra, s->treatment, extra))
         rc = obs_error_set(err, OBS_ENOMEM, "out of memory");
-    if (!rc) rc = study_fit_cox(s, t, t0.s, NULL, NULL, line, what, &m0, err);
-    if (!rc) rc = study_fit_cox(s, t, t1.s, NULL, NULL, line, what, &m1, err);
+    if (!rc) rc = study_fit_cox(s, t, t0.s, NULL, NULL, line, what, 1, &m0, err);
+    if (!rc) rc = study_fit_cox(s, t, t1.s, NULL, NULL, line, what, 1, &m1, err);
     if (!rc) {
         *chisq = 2 * (m1.model->loglik_model - m0.model->loglik_model);
         *df = (double)rank_of(m1.model) - (double)rank_of(m0.model);
@@ -177,7 +177,8 @@ static void treatment_effect(const obs_study_result *r, const obs_study_cox_fit 
     g->lower = c->model->hr_lower[k];
     g->upper = c->model->hr_upper[k];
     g->p = c->model->p_value[k];
-    for (size_t i = 0; i < c->frame->n; i++) g->n_arm[c->frame->x[(size_t)k * c->frame->n + i] > 0.5]++;
+    const double *xk = c->frame->xcol[k];
+    for (size_t i = 0; i < c->frame->n; i++) g->n_arm[xk[i] > 0.5]++;
 }
 
 static void subgroup_init(obs_study_subgroup_result *g)
@@ -196,7 +197,7 @@ static obs_status run_subgroups(const obs_study_spec *s, obs_study_result *r, co
     subgroup_init(&r->overall);
     if (!(r->overall.name = strdup("All patients"))) return obs_error_set(err, OBS_ENOMEM, "out of memory");
     obs_error e;
-    rc = study_fit_cox(s, r->data, sf, NULL, NULL, sf_line, "subgroup_formula", &all, &e);
+    rc = study_fit_cox(s, r->data, sf, NULL, NULL, sf_line, "subgroup_formula", 1, &all, &e);
     if (rc == OBS_EFIT) {
         obs_warnings_add(&r->warnings, "%s", e.msg);
         rc = OBS_OK;
@@ -236,7 +237,7 @@ static obs_status run_subgroups(const obs_study_spec *s, obs_study_result *r, co
         obs_study_cox_fit fit = {0};
         if (m == 0) obs_warnings_add(&r->warnings, "%s:%d: subgroup \"%s\" has no patients", s->path, sg->line,
                                      sg->name);
-        else if (study_fit_cox(s, u, sf, NULL, NULL, sg->line, what, &fit, &e) == OBS_OK)
+        else if (study_fit_cox(s, u, sf, NULL, NULL, sg->line, what, 1, &fit, &e) == OBS_OK)
             treatment_effect(r, &fit, out);
         else if (e.status == OBS_EFIT || e.status == OBS_EDATA)
             obs_warnings_add(&r->warnings, "%s (no estimate)", e.msg);
@@ -311,7 +312,7 @@ static obs_status run_screen(const obs_study_spec *s, obs_study_result *r, obs_e
         obs_error e;
         char what[340];
         snprintf(what, sizeof what, "univariable model of %s", var);
-        rc = study_fit_cox(s, r->data, text.s, NULL, NULL, line, what, &fit, &e);
+        rc = study_fit_cox(s, r->data, text.s, NULL, NULL, line, what, 1, &fit, &e);
         study_str_free(&text);
         if (rc == OBS_EFIT || rc == OBS_EDATA) {
             obs_warnings_add(&r->warnings, "%s", e.msg);
@@ -377,8 +378,10 @@ static obs_status run_cox_models(const obs_study_spec *s, obs_study_result *r, o
         }
         char what[300];
         snprintf(what, sizeof what, "cox model \"%s\"", cs->name);
-        rc = study_fit_cox(s, t, cs->formula, cs->ties, cs->matched ? STUDY_COL_WEIGHTS : NULL, cs->line, what, c,
-                           err);
+        /* kept in the result (r->cox), which outlives u and hands the
+         * frame out (study.h): no borrowed columns */
+        rc = study_fit_cox(s, t, cs->formula, cs->ties, cs->matched ? STUDY_COL_WEIGHTS : NULL, cs->line, what, 0,
+                           c, err);
         if (!rc) {
             for (size_t k = 0; k < c->model->warnings.n; k++)
                 obs_warnings_add(&r->warnings, "cox model \"%s\": %s", cs->name, c->model->warnings.msg[k]);

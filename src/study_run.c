@@ -412,8 +412,8 @@ static obs_status run_propensity(const obs_study_spec *s, obs_study_result *r, o
     if (rc) return rc;
     obs_frame *fr = r->ps_frame;
     obs_error e;
-    if (obs_logit_fit_irls(fr->x, fr->n, fr->p, fr->y, NULL, 1, NULL, (const char *const *)fr->colnames,
-                           &r->ps_fit, &e))
+    if (obs_logit_fit_irls_cols(fr->xcol, fr->n, fr->p, fr->y, NULL, 1, NULL, (const char *const *)fr->colnames,
+                                &r->ps_fit, &e))
         return obs_error_set(err, e.status, "%s:%d: propensity model: %s", s->path, s->ps_line, e.msg);
     for (size_t k = 0; k < r->ps_fit->warnings.n; k++)
         obs_warnings_add(&r->warnings, "propensity model: %s", r->ps_fit->warnings.msg[k]);
@@ -489,7 +489,7 @@ static obs_status run_propensity(const obs_study_spec *s, obs_study_result *r, o
     const double *w = r->match && r->n_matched ? r->match->weights : NULL;
     for (size_t j = 0; j < fr->p && !rc; j++) {
         if (!strcmp(fr->colnames[j], "(Intercept)")) continue;
-        rc = obs_balance_compute(fr->x + j * fr->n, fr->n, 1, treat, w, OBS_ESTIMAND_ATT, &r->balance[r->nbalance],
+        rc = obs_balance_compute(fr->xcol[j], fr->n, 1, treat, w, OBS_ESTIMAND_ATT, &r->balance[r->nbalance],
                                  err);
         if (!rc && !(r->balance_terms[r->nbalance++] = strdup(fr->colnames[j])))
             rc = obs_error_set(err, OBS_ENOMEM, "out of memory");

@@ -28,6 +28,9 @@ typedef struct {
     const double *stop;     /* n event/censoring times */
     const int *status;      /* n: 1 event, 0 censored */
     const double *x;        /* column-major n x p: x[j*n + i]; NULL when p = 0 */
+    const double *const *xcol; /* or NULL; else p column pointers: column j is
+                               xcol[j][0..n-1] and x is ignored (a model
+                               frame's xcol, columns needn't be contiguous) */
     const int *strata;      /* n codes >= 0, or NULL (one stratum) */
     const double *weights;  /* n case weights >= 0, or NULL (all 1) */
     const double *offset;   /* n offsets, or NULL (all 0) */

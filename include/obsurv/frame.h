@@ -71,6 +71,15 @@ typedef struct {
                                 are dropped (R's glm); 0: kept, giving an
                                 all-zero design column (R's coxph).  A spec
                                 with intercept = 1 (glm) always drops. */
+    int borrow_columns;      /* design only.  0: x holds every column, n x p
+                                (xcol[j] = x + j*n).  1: a design column that
+                                is one plain numeric variable ("age", not
+                                log(age), factor(age) or age:sex) is not
+                                copied when every table row is used in order:
+                                xcol[j] is the table's own column, and x holds
+                                only the other columns.  Consumers of such a
+                                frame must read xcol, never x as n x p, and
+                                the table must outlive the frame. */
 } obs_frame_spec;
 
 #define OBS_FRAME_NEED_SURV   1
@@ -96,7 +105,15 @@ typedef struct {
     double *y;               /* binary response 0/1 (n), else NULL */
 
     size_t p;                /* design columns */
-    double *x;               /* column-major n x p: x[j*n + i] */
+    double *x;               /* the copied design columns, column-major:
+                                with borrow_columns 0 all p of them, n x p,
+                                x[j*n + i]; with borrow_columns 1 only those
+                                not borrowed (read through xcol) */
+    const double **xcol;     /* p column pointers, set whenever the RHS is a
+                                design: column j is xcol[j][0..n-1], either
+                                inside x or (borrow_columns 1) the table's
+                                column.  Owned by the frame (the array, not
+                                what a borrowed entry points to). */
     char **colnames;         /* p names as R's model.matrix */
     int *assign;             /* p: index of the term each column belongs to
                                 (-1 for the intercept) */
@@ -104,7 +121,7 @@ typedef struct {
     char **term_labels;      /* nterms R term labels */
 
     int *group;              /* OBS_FRAME_GROUPS: n codes in [0, ngroups);
-                                NULL with OBS_FRAME_DESIGN (and x NULL, p 0
+                                NULL with OBS_FRAME_DESIGN (and x, xcol NULL, p 0
                                 with OBS_FRAME_GROUPS) */
     size_t ngroups;
     char **group_names;      /* "sex=1", "sex=1, ph.ecog=0"; "all" for ~ 1 */
@@ -122,9 +139,11 @@ typedef struct {
 } obs_frame;
 
 /* Apply formula f to table t as spec says.  On success *out is a new frame
- * owned by the caller (obs_frame_free).  Errors: unknown column (OBS_EUSAGE,
- * names the term), wrong response kind (OBS_EUSAGE), bad event code or
- * negative weight (OBS_EDATA, names file:line), no complete rows (OBS_EDATA). */
+ * owned by the caller (obs_frame_free); with spec->borrow_columns = 1 the
+ * frame may point into t's columns, so t must outlive it.  Errors: unknown
+ * column (OBS_EUSAGE, names the term), wrong response kind (OBS_EUSAGE), bad
+ * event code or negative weight (OBS_EDATA, names file:line), no complete
+ * rows (OBS_EDATA). */
 obs_status obs_frame_build(const obs_table *t, const obs_formula *f,
                            const obs_frame_spec *spec, obs_frame **out,
                            obs_error *err);

@@ -64,6 +64,16 @@ obs_status obs_logit_fit_irls(const double *x, size_t n, size_t p,
                               const char *const *names,
                               obs_logit_fit **out, obs_error *err);
 
+/* The same fit with X given as p column pointers: column j is
+ * xcol[j][0..n-1] (columns needn't be contiguous: a model frame's xcol).
+ * obs_logit_fit_irls is this with xcol[j] = x + j*n; the results are the
+ * same bits. */
+obs_status obs_logit_fit_irls_cols(const double *const *xcol, size_t n, size_t p,
+                                   const double *y, const double *w, int intercept,
+                                   const obs_logit_control *control,
+                                   const char *const *names,
+                                   obs_logit_fit **out, obs_error *err);
+
 void obs_logit_fit_free(obs_logit_fit **fit);
 
 /* Area under the ROC curve of score s for outcome y (0/1), n rows:

@@ -90,6 +90,14 @@ obs_status cli_load_frame(const cli_args *a, const obs_frame_spec *spec,
                           obs_table **t, obs_formula **f, obs_frame **fr,
                           obs_error *err);
 
+/* After cli_load_frame, when the table will not be read again: free it
+ * (*t NULL) when the frame borrows none of its columns (spec
+ * borrow_columns 0, or nothing borrowable); otherwise free every array of
+ * it except the numeric values fr->xcol points at, and keep *t, to be
+ * freed with obs_table_free after the last use of fr.  Until then t is
+ * only a holder of those columns: nothing may read it. */
+void cli_table_release_unborrowed(obs_table **t, const obs_frame *fr);
+
 /* glibc malloc: serve blocks up to mmap_threshold bytes from the heap and
  * keep freed memory there for reuse (fewer page faults when a command frees
  * the table and allocates the fit's arrays).  No-op elsewhere. */

@@ -372,7 +372,7 @@ static obs_status newdata_design(const obs_table *t, const obs_formula *f,
     }
     for (size_t i = 0, q = 0; i < fc->n; i++) {
         if (fc->row[i] < n0) continue;
-        for (size_t j = 0; j < fr->p; j++) out->x[j * n1 + q] = fc->x[j * fc->n + i];
+        for (size_t j = 0; j < fr->p; j++) out->x[j * n1 + q] = fc->xcol[j][i];
         if (out->offset) out->offset[q] = fc->offset[i];
         if (out->strata) {
             const char *name = fc->strata_names[fc->strata[i]];
@@ -523,7 +523,8 @@ int cmd_cox(int argc, char **argv)
 
     obs_frame_spec spec = {.rhs = OBS_FRAME_DESIGN, .intercept = 0,
                            .response_required = OBS_FRAME_NEED_SURV,
-                           .weights = cli_get(&a, "--weights"), .drop_unused_levels = 0};
+                           .weights = cli_get(&a, "--weights"), .drop_unused_levels = 0,
+                           .borrow_columns = 1};
     obs_table *t = NULL;
     obs_formula *f = NULL;
     obs_frame *fr = NULL;
@@ -536,9 +537,10 @@ int cmd_cox(int argc, char **argv)
     int code = 0;
     obs_warnings_init(&warn);
     if (cli_load_frame(&a, &spec, &t, &f, &fr, &err)) return cli_fail(&err);
-    /* only --predict reads the table again: otherwise free its memory
-     * before the fit (at 10M rows it is about 1 GB) */
-    if (!cli_get(&a, "--predict")) obs_table_free(&t);
+    /* only --predict reads the table again: otherwise release its memory
+     * before the fit (at 10M rows it is about 1 GB), all but the columns
+     * the frame's design borrows (freed with t at the end) */
+    if (!cli_get(&a, "--predict")) cli_table_release_unborrowed(&t, fr);
 
     if (fr->weights) {
         for (size_t i = 0; i < fr->n; i++)
@@ -547,7 +549,7 @@ int cmd_cox(int argc, char **argv)
     if (fr->cluster) o.robust = 1;
 
     obs_cox_data d = {.n = fr->n, .p = fr->p, .start = fr->start, .stop = fr->time,
-                      .status = fr->status, .x = fr->x, .strata = fr->strata,
+                      .status = fr->status, .xcol = fr->xcol, .strata = fr->strata,
                       .weights = fr->weights, .offset = fr->offset, .cluster = fr->cluster};
     if (obs_cox_fit(&d, &o, &m, &err)) { code = cli_fail(&err); goto done; }
 

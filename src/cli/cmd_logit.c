@@ -44,13 +44,16 @@ int cmd_logit(int argc, char **argv)
     }
     obs_frame_spec spec = {.rhs = OBS_FRAME_DESIGN, .intercept = 1,
                            .response_required = OBS_FRAME_NEED_BINARY,
-                           .weights = cli_get(&a, "--weights"), .drop_unused_levels = 1};
+                           .weights = cli_get(&a, "--weights"), .drop_unused_levels = 1,
+                           .borrow_columns = 1};
     obs_table *t = NULL;
     obs_formula *f = NULL;
     obs_frame *fr = NULL;
     obs_logit_fit *fit = NULL;
     if (cli_load_frame(&a, &spec, &t, &f, &fr, &err)) return cli_fail(&err);
-    obs_table_free(&t);   /* the frame holds all the fit needs: free the table's memory now */
+    /* the frame holds all the fit needs: free the table's memory now (all
+     * but the columns the design borrows; those go with t at the end) */
+    cli_table_release_unborrowed(&t, fr);
     int code = 0;
     if (ps_fit(fr, 1, &fit, &err)) { code = cli_fail(&err); goto done; }
 

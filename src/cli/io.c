@@ -74,6 +74,26 @@ obs_status cli_load_frame(const cli_args *a, const obs_frame_spec *spec,
     return rc;
 }
 
+void cli_table_release_unborrowed(obs_table **tp, const obs_frame *fr)
+{
+    obs_table *t = *tp;
+    int any = 0;
+    if (!t) return;
+    for (size_t c = 0; c < t->ncol; c++) {
+        obs_column *col = &t->cols[c];
+        int borrowed = 0;
+        for (size_t j = 0; col->num && fr->xcol && j < fr->p && !borrowed; j++)
+            borrowed = fr->xcol[j] == col->num;
+        any |= borrowed;
+        if (!borrowed) { free(col->num); col->num = NULL; }
+        free(col->codes); col->codes = NULL;
+        free(col->missing); col->missing = NULL;
+    }
+    if (!any) { obs_table_free(tp); return; }
+    free(t->line);
+    t->line = NULL;
+}
+
 int cli_fail(const obs_error *err)
 {
     fprintf(stderr, "obsurv: error: %s\n", err->msg[0] ? err->msg : "unknown error");

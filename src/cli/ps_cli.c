@@ -21,8 +21,8 @@ obs_status ps_fit(const obs_frame *fr, int want_auc, obs_logit_fit **fit, obs_er
     for (size_t j = 0; j < fr->p; j++)
         if (strcmp(fr->colnames[j], "(Intercept)") == 0) intercept = 1;
     const obs_logit_control ctl = {1e-8, 25, !want_auc};   /* glm.control defaults */
-    return obs_logit_fit_irls(fr->x, fr->n, fr->p, fr->y, fr->weights, intercept, &ctl,
-                              (const char *const *)fr->colnames, fit, err);
+    return obs_logit_fit_irls_cols(fr->xcol, fr->n, fr->p, fr->y, fr->weights, intercept, &ctl,
+                                   (const char *const *)fr->colnames, fit, err);
 }
 
 size_t ps_covariate_columns(const obs_frame *fr, size_t *idx)

@@ -16,17 +16,18 @@
 /* Treatment 0/1 of every frame row as ints; caller frees.  NULL on ENOMEM. */
 int *ps_treat_from_frame(const obs_frame *fr);
 
-/* Logistic model of the frame's response on its design (with intercept);
- * want_auc 0 skips the c-statistic (fit->auc NaN) for commands that never
- * report it. */
+/* Logistic model of the frame's response on its design (with intercept),
+ * read through fr->xcol (any borrow_columns); want_auc 0 skips the
+ * c-statistic (fit->auc NaN) for commands that never report it. */
 obs_status ps_fit(const obs_frame *fr, int want_auc, obs_logit_fit **fit, obs_error *err);
 
 /* Design columns other than the intercept: count, and their indices into
- * fr->x (written to idx, size fr->p). */
+ * fr->colnames / fr->xcol (written to idx, size fr->p). */
 size_t ps_covariate_columns(const obs_frame *fr, size_t *idx);
 
 /* Balance of the frame's covariates (design without the intercept) with
- * after-weights w (or NULL).  rows: caller's array of fr->p; *np set. */
+ * after-weights w (or NULL).  rows: caller's array of fr->p; *np set.
+ * Reads fr->x as n x p: fr must be built with borrow_columns 0. */
 obs_status ps_balance(const obs_frame *fr, const int *treat, const double *w,
                       obs_estimand est, obs_balance_row *rows, size_t *idx,
                       size_t *np, obs_error *err);

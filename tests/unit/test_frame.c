@@ -36,9 +36,9 @@ static obs_table *csv(const char *text)
     return t;
 }
 
-static const obs_frame_spec COX = {OBS_FRAME_DESIGN, 0, OBS_FRAME_NEED_SURV, NULL, NULL, 0};
-static const obs_frame_spec GLM = {OBS_FRAME_DESIGN, 1, OBS_FRAME_NEED_BINARY, NULL, NULL, 0};
-static const obs_frame_spec KM = {OBS_FRAME_GROUPS, 0, OBS_FRAME_NEED_SURV, NULL, NULL, 0};
+static const obs_frame_spec COX = {OBS_FRAME_DESIGN, 0, OBS_FRAME_NEED_SURV, NULL, NULL, 0, 0};
+static const obs_frame_spec GLM = {OBS_FRAME_DESIGN, 1, OBS_FRAME_NEED_BINARY, NULL, NULL, 0, 0};
+static const obs_frame_spec KM = {OBS_FRAME_GROUPS, 0, OBS_FRAME_NEED_SURV, NULL, NULL, 0, 0};
 
 /* Build a frame from CSV text; fails the test on error. */
 static obs_frame *frame(const char *text, const char *formula, const obs_frame_spec *spec)
@@ -192,7 +192,7 @@ static void test_missing(void **state)
                     "7,1,1,2,1,1,1\n"
                     "8,0,2,3,2,2,1\n";
     static const char *const extra[] = {"e", NULL};
-    obs_frame_spec spec = {OBS_FRAME_DESIGN, 0, OBS_FRAME_NEED_SURV, "w", extra, 0};
+    obs_frame_spec spec = {OBS_FRAME_DESIGN, 0, OBS_FRAME_NEED_SURV, "w", extra, 0, 0};
     obs_frame *fr = frame(d, "Surv(t, d) ~ a + b + strata(s)", &spec);
     assert_int_equal(fr->n_read, 8);
     assert_int_equal(fr->n, 2);

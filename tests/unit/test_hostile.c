@@ -36,8 +36,8 @@ static void test_frame_infinite_covariate(void **state)
     obs_formula *f = NULL;
     obs_frame *fr = NULL;
     obs_error err;
-    obs_frame_spec cox = {OBS_FRAME_DESIGN, 0, OBS_FRAME_NEED_SURV, NULL, NULL, 0};
-    obs_frame_spec km = {OBS_FRAME_GROUPS, 0, OBS_FRAME_NEED_SURV, NULL, NULL, 0};
+    obs_frame_spec cox = {OBS_FRAME_DESIGN, 0, OBS_FRAME_NEED_SURV, NULL, NULL, 0, 0};
+    obs_frame_spec km = {OBS_FRAME_GROUPS, 0, OBS_FRAME_NEED_SURV, NULL, NULL, 0, 0};
     assert_int_equal(obs_formula_parse("Surv(time, status) ~ x", &f, &err), OBS_OK);
     assert_int_equal(obs_frame_build(t, f, &cox, &fr, &err), OBS_EDATA);
     assert_null(fr);
@@ -63,7 +63,7 @@ static void test_frame_text_time(void **state)
     obs_formula *f = NULL;
     obs_frame *fr = NULL;
     obs_error err;
-    obs_frame_spec km = {OBS_FRAME_GROUPS, 0, OBS_FRAME_NEED_SURV, NULL, NULL, 0};
+    obs_frame_spec km = {OBS_FRAME_GROUPS, 0, OBS_FRAME_NEED_SURV, NULL, NULL, 0, 0};
     assert_int_equal(obs_formula_parse("Surv(time, status) ~ 1", &f, &err), OBS_OK);
     assert_int_equal(obs_frame_build(t, f, &km, &fr, &err), OBS_EUSAGE);
     assert_string_equal(err.msg, "formula: column \"time\" is a time in Surv() but is not numeric "
@@ -81,7 +81,7 @@ static void test_frame_near_name_hint(void **state)
     obs_formula *f = NULL;
     obs_frame *fr = NULL;
     obs_error err;
-    obs_frame_spec km = {OBS_FRAME_GROUPS, 0, OBS_FRAME_NEED_SURV, NULL, NULL, 0};
+    obs_frame_spec km = {OBS_FRAME_GROUPS, 0, OBS_FRAME_NEED_SURV, NULL, NULL, 0, 0};
     assert_int_equal(obs_formula_parse("Surv(time, Status) ~ 1", &f, &err), OBS_OK);
     assert_int_equal(obs_frame_build(t, f, &km, &fr, &err), OBS_EUSAGE);
     assert_string_equal(err.msg, "formula: unknown column \"Status\" in the response (did you mean "

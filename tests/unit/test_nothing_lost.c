@@ -50,28 +50,28 @@ typedef struct {
 static const char *const extra_ec[] = {"e", "c", NULL};
 
 static const frame_case cases[] = {
-    {"Surv(time, status) ~ a", {OBS_FRAME_DESIGN, 0, OBS_FRAME_NEED_SURV, NULL, NULL, 0},
+    {"Surv(time, status) ~ a", {OBS_FRAME_DESIGN, 0, OBS_FRAME_NEED_SURV, NULL, NULL, 0, 0},
      {COL_TIME, COL_STATUS, COL_A, -1}},
-    {"Surv(time, status) ~ b + a", {OBS_FRAME_GROUPS, 0, OBS_FRAME_NEED_SURV, NULL, NULL, 0},
+    {"Surv(time, status) ~ b + a", {OBS_FRAME_GROUPS, 0, OBS_FRAME_NEED_SURV, NULL, NULL, 0, 0},
      {COL_TIME, COL_STATUS, COL_B, COL_A, -1}},
     {"Surv(time, status) ~ a*b + strata(s)",
-     {OBS_FRAME_DESIGN, 0, OBS_FRAME_NEED_SURV, NULL, NULL, 0},
+     {OBS_FRAME_DESIGN, 0, OBS_FRAME_NEED_SURV, NULL, NULL, 0, 0},
      {COL_TIME, COL_STATUS, COL_A, COL_B, COL_S, -1}},
     {"Surv(time, status) ~ log(c) + factor(k) + cluster(id)",
-     {OBS_FRAME_DESIGN, 0, OBS_FRAME_NEED_SURV, NULL, NULL, 0},
+     {OBS_FRAME_DESIGN, 0, OBS_FRAME_NEED_SURV, NULL, NULL, 0, 0},
      {COL_TIME, COL_STATUS, COL_C, COL_K, COL_ID, -1}},
     {"Surv(start, time, status) ~ a + offset(e)",
-     {OBS_FRAME_DESIGN, 0, OBS_FRAME_NEED_SURV, NULL, NULL, 0},
+     {OBS_FRAME_DESIGN, 0, OBS_FRAME_NEED_SURV, NULL, NULL, 0, 0},
      {COL_START, COL_TIME, COL_STATUS, COL_A, COL_E, -1}},
-    {"y ~ a + b", {OBS_FRAME_DESIGN, 1, OBS_FRAME_NEED_BINARY, "w", NULL, 0},
+    {"y ~ a + b", {OBS_FRAME_DESIGN, 1, OBS_FRAME_NEED_BINARY, "w", NULL, 0, 0},
      {COL_Y, COL_A, COL_B, COL_W, -1}},
     /* R orders terms by degree: a before s:b */
-    {"Surv(time, status) ~ s:b + a", {OBS_FRAME_DESIGN, 0, OBS_FRAME_NEED_SURV, NULL, NULL, 0},
+    {"Surv(time, status) ~ s:b + a", {OBS_FRAME_DESIGN, 0, OBS_FRAME_NEED_SURV, NULL, NULL, 0, 0},
      {COL_TIME, COL_STATUS, COL_A, COL_S, COL_B, -1}},
-    {"Surv(time, status) ~ 1", {OBS_FRAME_GROUPS, 0, OBS_FRAME_NEED_SURV, NULL, extra_ec, 0},
+    {"Surv(time, status) ~ 1", {OBS_FRAME_GROUPS, 0, OBS_FRAME_NEED_SURV, NULL, extra_ec, 0, 0},
      {COL_TIME, COL_STATUS, COL_E, COL_C, -1}},
     {"Surv(time, status) ~ strata(s, b) + a",
-     {OBS_FRAME_DESIGN, 0, OBS_FRAME_NEED_SURV, "w", NULL, 0},
+     {OBS_FRAME_DESIGN, 0, OBS_FRAME_NEED_SURV, "w", NULL, 0, 0},
      {COL_TIME, COL_STATUS, COL_A, COL_S, COL_B, COL_W, -1}},
 };
 #define NCASES (sizeof cases / sizeof cases[0])
@@ -253,7 +253,7 @@ static void test_hand_case(void **state)
     obs_error err;
     assert_int_equal(obs_csv_read_buffer(text, strlen(text), "h.csv", &t, &err), OBS_OK);
     assert_int_equal(obs_formula_parse("Surv(time, status) ~ x", &f, &err), OBS_OK);
-    obs_frame_spec spec = {OBS_FRAME_DESIGN, 0, OBS_FRAME_NEED_SURV, NULL, NULL, 0};
+    obs_frame_spec spec = {OBS_FRAME_DESIGN, 0, OBS_FRAME_NEED_SURV, NULL, NULL, 0, 0};
     assert_int_equal(obs_frame_build(t, f, &spec, &fr, &err), OBS_OK);
     assert_int_equal(fr->n_read, 6);
     assert_int_equal(fr->n, 2);
