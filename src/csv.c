@@ -51,6 +51,7 @@
 #include <string.h>
 #include "obsurv/csv.h"
 #include "obsurv/numparse.h"
+#include "numparse_scan.h"
 #include "obsurv/csv_opts.h"
 #include "obsurv/parallel.h"
 
@@ -594,6 +595,41 @@ static int skip_some_fast(const reader *r, const char **pp, size_t nf)
 #undef CSV_ZMASK
 #undef CSV_BYTES_SET
 
+/* The common row, read in one tight loop: every field unquoted, each
+ * numeric column's field a plain decimal (obs_scan_decimal's grammar), the
+ * other fields passed over, the row ended by LF or CRLF.  Stores the
+ * numbers of row i and returns the start of the next line; returns NULL
+ * when the row is anything else (a blank, NA, quoted or text field, a
+ * ragged row, a lone CR, the input's last line without a line end): the
+ * caller then reads the row field by field, from its start, which gives
+ * the same values and every message (the numbers stored here are
+ * overwritten or, for a column that turns into a factor, dropped). */
+static inline __attribute__((always_inline)) const char *fast_row(const char *p, const char *end,
+                                                                  const unsigned char *mode, size_t k,
+                                                                  double *const *num, size_t i)
+{
+    for (size_t j = 0; j < k; j++) {
+        const char sep = j + 1 < k ? ',' : '\n';
+        const char *q;
+        if (mode[j] == COL_NUM) {
+            double v;
+            q = obs_scan_decimal_inline(p, end, &v);
+            if (!q || q == end) return NULL;
+            num[j][i] = v;
+        } else {
+            for (q = p; q < end; q++) {
+                const char c = *q;
+                if (c == ',' || c == '\n' || c == '\r' || c == '"' || c == '\0') break;
+            }
+            if (q == end) return NULL;
+        }
+        if (*q == sep) { p = q + 1; continue; }
+        if (sep == '\n' && *q == '\r' && q + 1 < end && q[1] == '\n') { p = q + 2; continue; }
+        return NULL;
+    }
+    return p;
+}
+
 /* Pass 1 (see the design note).  *pp is at the first data row. */
 static obs_status pass_numbers(reader *r, const char *p, columns *c)
 {
@@ -616,6 +652,15 @@ static obs_status pass_numbers(reader *r, const char *p, columns *c)
         const size_t i = c->nrow, row_line = r->line;
         c->rowoff[i] = (size_t)(p - r->base);
         c->rowline[i] = row_line;
+        {
+            const char *q = fast_row(p, end, c->is_factor, k, c->num, i);
+            if (q) {
+                p = q;
+                r->line++;
+                c->nrow++;
+                continue;
+            }
+        }
         for (size_t j = 0;; j++) {
             int skipped = 0;
             if (c->is_factor[j] != COL_NUM) {   /* a run of fields only split */
