@@ -204,6 +204,24 @@ nomem:
 }
 
 /* Mark rows to drop, fill fr->exclusions, fr->n, fr->row. */
+/* 1 when column c may hold a missing value in rows [0, nrow): a flag set
+ * or (numeric) a NaN.  Branch-free scans (they vectorize): a complete
+ * column, the common case, costs one read instead of the row-by-row test. */
+static int may_have_missing(const obs_column *c, size_t nrow)
+{
+    unsigned any = 0;
+    if (c->missing)
+        for (size_t i = 0; i < nrow; i++) any |= c->missing[i];
+    if (any) return 1;
+    if (c->type == OBS_COL_NUMERIC) {
+        const double *x = c->num;
+        for (size_t i = 0; i < nrow; i++) any |= (x[i] != x[i]);
+    } else {
+        for (size_t i = 0; i < nrow; i++) any |= (c->codes[i] < 0);
+    }
+    return any != 0;
+}
+
 static obs_status drop_incomplete(const obs_table *t, const usecol *use, size_t nuse,
                                   obs_frame *fr, obs_error *err)
 {
@@ -213,6 +231,7 @@ static obs_status drop_incomplete(const obs_table *t, const usecol *use, size_t 
     if (!drop || !count) goto nomem;
     for (size_t u = 0; u < nuse; u++) {
         const obs_column *c = use[u].col;
+        if (!may_have_missing(c, nrow)) continue;
         for (size_t i = 0; i < nrow; i++)
             if (!drop[i] && is_missing(c, i)) {
                 drop[i] = 1;
@@ -269,6 +288,14 @@ static obs_status check_finite(const obs_table *t, const obs_formula *f, const o
                 continue;
             const obs_column *c = find_column(t, fv->columns[0]);
             if (!c || c->type != OBS_COL_NUMERIC) continue;
+            /* a branch-free scan first: x - x is NaN exactly for +-Inf (and
+             * NaN, dropped already), so most columns cost one read */
+            unsigned probe = 0;
+            for (size_t r = 0; r < fr->n; r++) {
+                const double x = c->num[fr->row[r]];
+                probe |= (x - x != 0.0);
+            }
+            if (!probe) continue;
             for (size_t r = 0; r < fr->n; r++) {
                 size_t i = fr->row[r];
                 if (isinf(c->num[i]))
