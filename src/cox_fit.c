@@ -101,6 +101,7 @@ typedef struct {
     double C0;              /* step 3: C at hi for the stratum that continues past hi */
     double *part;           /* step 4 out: p*p upper triangle */
     int phase;              /* 1, 2, or 3 (steps 3 and 4) */
+    int fma;                /* step 4 by the AVX2 + FMA tiles */
 } fast_chunk;
 
 #define CROSS_PMAX 24
@@ -247,6 +248,35 @@ static void fast_weights(fast_chunk *c)
     }
 }
 
+#ifdef OBS_HAVE_FMA_KERNEL
+/* Step 4 with the AVX2 + FMA tile (tile_kernel.h): as the SSE2 tiles
+ * below, with 4 x 4 tiles (i..i+3, j..j+3), j <= i, over T (padded with
+ * zeros to a multiple of 4 columns) and x read in place. */
+__attribute__((target("avx2,fma")))
+static void fast_cross_fma(fast_chunk *c)
+{
+    const cox_work *w = c->w;
+    const size_t p = w->p, p4 = (p + 3) & ~(size_t)3;
+    double T[CROSS_BLOCK * (CROSS_PMAX + 4)];
+    double acc[(CROSS_PMAX + 4) * (CROSS_PMAX + 4)];
+    memset(acc, 0, p4 * p4 * sizeof *acc);
+    for (size_t k0 = c->lo; k0 < c->hi; k0 += CROSS_BLOCK) {
+        const size_t nb = c->hi - k0 < CROSS_BLOCK ? c->hi - k0 : CROSS_BLOCK;
+        const double *X = w->x + k0 * p;
+        for (size_t r = 0; r < nb; r++) {
+            const double v = w->rw[k0 + r];
+            for (size_t i = 0; i < p; i++) T[r * p4 + i] = v * X[r * p + i];
+            for (size_t i = p; i < p4; i++) T[r * p4 + i] = 0.0;
+        }
+        for (size_t i = 0; i < p; i += 4)
+            for (size_t j = 0; j <= i; j += 4)
+                obs_tile_4x4_fma(acc + i * p4 + j, p4, T + i, p4, X + j, p, nb);
+    }
+    for (size_t i = 0; i < p; i++)
+        for (size_t j = 0; j <= i; j++) c->part[j * p + i] = acc[i * p4 + j];
+}
+#endif
+
 /* Step 4 on [lo, hi): sum_k v_k x_k x_k' into part (upper triangle). */
 static void fast_cross(fast_chunk *c)
 {
@@ -254,6 +284,12 @@ static void fast_cross(fast_chunk *c)
     const size_t p = w->p;
     double *cm = c->part;
     memset(cm, 0, p * p * sizeof *cm);
+#ifdef OBS_HAVE_FMA_KERNEL
+    if (p <= CROSS_PMAX && c->fma) {
+        fast_cross_fma(c);
+        return;
+    }
+#endif
     if (p <= CROSS_PMAX) {
         /* Vector tiles: the rows go in blocks of CROSS_BLOCK; T = v x_i is
          * formed once per row (plus a zero column p).  Each tile of
@@ -360,6 +396,7 @@ static int cox_pass_fast(cox_work *w, const double *beta, double *u, double *ima
         for (size_t gg = w->half_groups + ch[1].g_first; gg-- > w->half_groups;)
             ch[0].C0 += w->gcoef[2 * gg];
     ch[0].phase = ch[1].phase = 3;      /* steps 3 and 4 */
+    ch[0].fma = ch[1].fma = obs_simd_fma();
     obs_parallel_run(fast_chunk_run, args, 2, threads);
     for (size_t c = 0; c < 2; c++)
         for (size_t i = 0; i < p; i++)

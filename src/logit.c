@@ -220,10 +220,50 @@ typedef struct {
     const double *wt, *wz;       /* W, W z */
     size_t n, p, lo, hi;
     double *xtwx, *xtwz;         /* out: p*p lower triangle, p */
+    int fma;                     /* the AVX2 + FMA tiles (obs_simd_fma) */
 } normal_chunk;
 
 #define NORMAL_PMAX 24
 #define NORMAL_BLOCK 128
+
+#ifdef OBS_HAVE_FMA_KERNEL
+/* normal_chunk_run's tiled route with the AVX2 + FMA tile (tile_kernel.h):
+ * 4 x 4 tiles (j..j+3, k..k+3), k >= j rounded down to 4, T padded with
+ * zeros to a multiple of 4 columns. */
+__attribute__((target("avx2,fma"), optimize("no-tree-loop-distribute-patterns")))
+static void normal_chunk_fma(normal_chunk *c)
+{
+    const size_t p = c->p, ps = (p + 4) & ~(size_t)3, p4 = (p + 3) & ~(size_t)3;
+    const double *const *xcol = c->xcol;
+    double X[NORMAL_BLOCK * (NORMAL_PMAX + 4)], T[NORMAL_BLOCK * (NORMAL_PMAX + 4)];
+    double acc[(NORMAL_PMAX + 4) * (NORMAL_PMAX + 4)];
+    double *xtwz = c->xtwz;
+    memset(acc, 0, p4 * ps * sizeof *acc);
+    size_t i = c->lo;
+    while (i < c->hi) {
+        size_t nb = 0;
+        for (; i < c->hi && nb < NORMAL_BLOCK; i++) {
+            const double wi = c->wt[i];
+            if (wi == 0.0) continue;
+            double *xr = X + nb * ps, *tr = T + nb * p4;
+            for (size_t j = 0; j < p; j++) {
+                const double v = xcol[j][i];
+                xr[j] = v;
+                tr[j] = wi * v;
+                xtwz[j] += c->wz[i] * v;
+            }
+            for (size_t j = p; j < ps; j++) xr[j] = 0.0;
+            for (size_t j = p; j < p4; j++) tr[j] = 0.0;
+            nb++;
+        }
+        for (size_t j = 0; j < p; j += 4)
+            for (size_t k = j; k < p; k += 4)
+                obs_tile_4x4_fma(acc + j * ps + k, ps, T + j, p4, X + k, ps, nb);
+    }
+    for (size_t j = 0; j < p; j++)
+        for (size_t k = j; k < p; k++) c->xtwx[j * p + k] = acc[j * ps + k];
+}
+#endif
 
 /* no-tree-loop-distribute-patterns: the short per-row zero padding must not
  * become a memset call */
@@ -236,6 +276,12 @@ static void normal_chunk_run(void *arg)
     double row[64];
     memset(c->xtwx, 0, p * p * sizeof *c->xtwx);
     memset(c->xtwz, 0, p * sizeof *c->xtwz);
+#ifdef OBS_HAVE_FMA_KERNEL
+    if (p <= NORMAL_PMAX && c->fma) {
+        normal_chunk_fma(c);
+        return;
+    }
+#endif
     if (p <= NORMAL_PMAX) {
         /* Blocks of NORMAL_BLOCK rows (rows of weight 0 left out) are
          * copied row-major (stride ps, zero padded) with T = w x_j; each
@@ -300,7 +346,8 @@ static int wls_normal(const double *const *xcol, const double *wt, const double 
     obs_parallel_split(n, 2, lo);
     for (int c = 0; c < 2; c++)
         ch[c] = (normal_chunk){xcol, wt, wz, n, p, lo[c], lo[c + 1],
-                               part + c * (p * p + p), part + c * (p * p + p) + p * p};
+                               part + c * (p * p + p), part + c * (p * p + p) + p * p,
+                               obs_simd_fma()};
     void *args[2] = {&ch[0], &ch[1]};
     obs_parallel_run(normal_chunk_run, args, 2, n >= 20000 ? obs_parallel_threads() : 1);
     for (size_t j = 0; j < p; j++) {

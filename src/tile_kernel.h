@@ -54,4 +54,41 @@ static inline void obs_axpy(double *restrict y, double s, const double *restrict
     if (i < p) y[i] += s * x[i];
 }
 
+/* ---- AVX2 + FMA (x86-64, chosen at run time) -------------------------
+ *
+ * obs_simd_fma() is 1 when the CPU has AVX2 and FMA and OBSURV_SIMD is not
+ * "portable" (simd.c); the callers then run their blocks through
+ * obs_tile_4x4_fma, compiled for those instructions alone (functions with
+ * __attribute__((target("avx2,fma"))) may call it).  Each element still
+ * sums its terms in row order, each term t * x fused into the sum (one
+ * rounding instead of two): the same bits on one or two threads, and
+ * within rounding of the portable kernels (tests/unit/test_simd.c). */
+int obs_simd_fma(void);
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define OBS_HAVE_FMA_KERNEL 1
+
+/* For rows r = 0..nb-1, add t[r][a] x[r][0..3] into c[a][0..3], a = 0..3
+ * (c rows cstride apart, t rows tstride apart, x rows xstride apart). */
+__attribute__((target("avx2,fma"))) static inline void obs_tile_4x4_fma(
+    double *c, size_t cstride, const double *t, size_t tstride, const double *x, size_t xstride,
+    size_t nb)
+{
+    __m256d c0 = _mm256_loadu_pd(c), c1 = _mm256_loadu_pd(c + cstride);
+    __m256d c2 = _mm256_loadu_pd(c + 2 * cstride), c3 = _mm256_loadu_pd(c + 3 * cstride);
+    for (size_t r = 0; r < nb; r++, t += tstride, x += xstride) {
+        const __m256d xv = _mm256_loadu_pd(x);
+        c0 = _mm256_fmadd_pd(_mm256_broadcast_sd(t), xv, c0);
+        c1 = _mm256_fmadd_pd(_mm256_broadcast_sd(t + 1), xv, c1);
+        c2 = _mm256_fmadd_pd(_mm256_broadcast_sd(t + 2), xv, c2);
+        c3 = _mm256_fmadd_pd(_mm256_broadcast_sd(t + 3), xv, c3);
+    }
+    _mm256_storeu_pd(c, c0);
+    _mm256_storeu_pd(c + cstride, c1);
+    _mm256_storeu_pd(c + 2 * cstride, c2);
+    _mm256_storeu_pd(c + 3 * cstride, c3);
+}
+#endif
+
 #endif
