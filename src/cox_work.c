@@ -57,6 +57,9 @@ typedef struct {
     double sumw;
     size_t lo, hi;
     size_t bad;                  /* check_chunk_run: first failing row (hi: none) */
+    double wsum;                 /* check_chunk_run: sum of the weights of [lo, hi) */
+    double *colsum;              /* check_chunk_run: p sums of w x over [lo, hi) */
+    unsigned char *nonbin;       /* check_chunk_run: p flags, a value not in {-1, 0, 1} */
 } work_chunk;
 
 /* The first row of [lo, hi) that fails a check of cox_work_init (hi:
@@ -66,7 +69,11 @@ static void check_chunk_run(void *arg)
     work_chunk *c = arg;
     const obs_cox_data *d = c->d;
     const size_t n = d->n, p = d->p;
+    const double *const *xc = c->xc;
+    double wsum = 0.0;
     c->bad = c->hi;
+    memset(c->colsum, 0, p * sizeof *c->colsum);
+    memset(c->nonbin, 0, p);
     for (size_t i = c->lo; i < c->hi; i++) {
         int ok = isfinite(d->stop[i]) && (d->status[i] == 0 || d->status[i] == 1) &&
                  (!d->start || (isfinite(d->start[i]) && d->start[i] < d->stop[i])) &&
@@ -74,9 +81,17 @@ static void check_chunk_run(void *arg)
                  (!d->offset || isfinite(d->offset[i])) &&
                  (!d->cluster || (d->cluster[i] >= 0 && (size_t)d->cluster[i] < n)) &&
                  (!d->strata || d->strata[i] >= 0);
-        for (size_t j = 0; ok && j < p; j++) ok = isfinite(cox_data_col(d, j)[i]);
+        const double wi = d->weights ? d->weights[i] : 1.0;
+        for (size_t j = 0; j < p; j++) {
+            const double x = xc[j][i];
+            ok &= isfinite(x);
+            c->colsum[j] += wi * x;
+            c->nonbin[j] |= (x != 0.0 && x != 1.0 && x != -1.0);
+        }
         if (!ok) { c->bad = i; return; }
+        wsum += wi;
     }
+    c->wsum = wsum;
 }
 
 /* The sorted copies of rows [lo, hi): c->pos[i] is row i's sorted position
@@ -89,24 +104,9 @@ static void inverse_chunk_run(void *arg)
     for (size_t k = c->lo; k < c->hi; k++) pos[c->w->row[k]] = k;
 }
 
-static void scatter_chunk_run(void *arg)
-{
-    work_chunk *c = arg;
-    const obs_cox_data *d = c->d;
-    cox_work *w = c->w;
-    for (size_t i = c->lo; i < c->hi; i++) {
-        size_t k = c->pos[i];
-        w->stop[k] = d->stop[i];
-        w->status[k] = d->status[i];
-        w->wt[k] = d->weights ? d->weights[i] : 1.0;
-        w->off[k] = d->offset ? d->offset[i] : 0.0;
-        if (w->counting) w->start[k] = d->start[i];
-    }
-}
-
-/* Centre and scale of columns [lo, hi), as coxph: a column of 0/1 (or -1)
- * values is left alone; otherwise the weighted mean and scale = sum w /
- * sum w |x - mean| (1 when that is 0). */
+/* Scale of columns [lo, hi), as coxph: a column of 0/1 (or -1) values is
+ * left alone (mean 0, scale 1, decided by check_chunk_run); otherwise
+ * scale = sum w / sum w |x - mean| (1 when that is 0), w->mean[j] set. */
 static void scale_chunk_run(void *arg)
 {
     work_chunk *c = arg;
@@ -114,29 +114,32 @@ static void scale_chunk_run(void *arg)
     const size_t n = d->n;
     for (size_t j = c->lo; j < c->hi; j++) {
         const double *xj = c->xc[j];
-        int zero_one = 1;
-        double m = 0.0, mad = 0.0;
-        for (size_t i = 0; i < n; i++)
-            if (xj[i] != 0.0 && xj[i] != 1.0 && xj[i] != -1.0) { zero_one = 0; break; }
-        if (!zero_one) {
-            for (size_t i = 0; i < n; i++) m += (d->weights ? d->weights[i] : 1.0) * xj[i];
-            m /= c->sumw;
+        const double m = c->w->mean[j];
+        double mad = 0.0;
+        if (c->nonbin[j])
             for (size_t i = 0; i < n; i++) mad += (d->weights ? d->weights[i] : 1.0) * fabs(xj[i] - m);
-        }
-        c->w->mean[j] = m;
-        c->w->scale[j] = (zero_one || !(mad > 0)) ? 1.0 : c->sumw / mad;
+        c->w->scale[j] = (!c->nonbin[j] || !(mad > 0)) ? 1.0 : c->sumw / mad;
     }
 }
 
-/* Input rows [lo, hi), centred and scaled, into their sorted rows of w->x. */
-static void gather_chunk_run(void *arg)
+/* Input rows [lo, hi) into their sorted positions: time, status, weight,
+ * offset (start), and the covariates centred and scaled into w->x. */
+static void scatter_chunk_run(void *arg)
 {
     work_chunk *c = arg;
-    const size_t p = c->d->p;
-    const double *mean = c->w->mean, *scale = c->w->scale;
+    const obs_cox_data *d = c->d;
+    cox_work *w = c->w;
+    const size_t p = d->p;
+    const double *mean = w->mean, *scale = w->scale;
     const double *const *xc = c->xc;
     for (size_t i = c->lo; i < c->hi; i++) {
-        double *xk = c->w->x + c->pos[i] * p;
+        const size_t k = c->pos[i];
+        w->stop[k] = d->stop[i];
+        w->status[k] = d->status[i];
+        w->wt[k] = d->weights ? d->weights[i] : 1.0;
+        if (d->offset) w->off[k] = d->offset[i];   /* else calloc's zeros */
+        if (w->counting) w->start[k] = d->start[i];
+        double *xk = w->x + k * p;
         for (size_t j = 0; j < p; j++) xk[j] = (xc[j][i] - mean[j]) * scale[j];
     }
 }
@@ -153,42 +156,68 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
     w->n = n; w->p = p; w->ties = ties; w->counting = (d->start != NULL);
     if (n == 0) return obs_error_set(err, OBS_EFIT, "cox: no observations");
 
-    /* the checks on two halves of the rows at once; the message comes from
-     * the first row that fails one (the loop below, from there) */
+    /* p column pointers, then the checks' per-half column sums (2p) and
+     * flags (2p bytes) */
+    xc = malloc((p + 1) * sizeof *xc + (2 * p + 1) * sizeof(double) + 2 * p + 1);
+    if (!xc) return obs_error_set(err, OBS_ENOMEM, "cox: out of memory (n = %zu, p = %zu)", n, p);
+    for (size_t j = 0; j < p; j++) xc[j] = cox_data_col(d, j);
+    double *colsum = (double *)((char *)xc + (p + 1) * sizeof *xc);
+    unsigned char *nonbin = (unsigned char *)(colsum + 2 * p + 1);
+
+    /* the checks on two halves of the rows at once, with each half's
+     * weighted column sums and {-1, 0, 1} flags; the message comes from the
+     * first row that fails a check (the loop below, from there) */
     size_t first_bad = n;
+    double sumw = 0.0;
     {
         work_chunk ch[2];
         size_t lo[3];
         void *args[2] = {&ch[0], &ch[1]};
         obs_parallel_split(n, 2, lo);
-        for (int c = 0; c < 2; c++) ch[c] = (work_chunk){.d = d, .lo = lo[c], .hi = lo[c + 1]};
+        for (int c = 0; c < 2; c++)
+            ch[c] = (work_chunk){.d = d, .xc = xc, .lo = lo[c], .hi = lo[c + 1],
+                                 .colsum = colsum + c * p, .nonbin = nonbin + c * p};
         obs_parallel_run(check_chunk_run, args, 2, n >= 20000 ? obs_parallel_threads() : 1);
         first_bad = ch[0].bad < lo[1] ? ch[0].bad : ch[1].bad;
+        if (first_bad == n) {
+            sumw = ch[0].wsum + ch[1].wsum;
+            for (size_t j = 0; j < p; j++) {
+                colsum[j] += colsum[p + j];
+                nonbin[j] |= nonbin[p + j];
+            }
+        }
     }
     for (size_t i = first_bad; i < n; i++) {
+        rc = OBS_EDATA;
         if (!isfinite(d->stop[i]))
-            return obs_error_set(err, OBS_EDATA, "cox: row %zu: time is not finite", i + 1);
-        if (d->start && !(isfinite(d->start[i]) && d->start[i] < d->stop[i]))
-            return obs_error_set(err, OBS_EDATA,
-                                 "cox: row %zu: start time must be less than stop time", i + 1);
-        if (d->status[i] != 0 && d->status[i] != 1)
-            return obs_error_set(err, OBS_EDATA, "cox: row %zu: status must be 0 or 1", i + 1);
-        if (d->weights && !(isfinite(d->weights[i]) && d->weights[i] >= 0))
-            return obs_error_set(err, OBS_EDATA, "cox: row %zu: weight must be >= 0", i + 1);
-        if (d->offset && !isfinite(d->offset[i]))
-            return obs_error_set(err, OBS_EDATA, "cox: row %zu: offset is not finite", i + 1);
-        if (d->cluster && (d->cluster[i] < 0 || (size_t)d->cluster[i] >= n))
-            return obs_error_set(err, OBS_EDATA, "cox: row %zu: cluster code out of range", i + 1);
-        if (d->strata && d->strata[i] < 0)
-            return obs_error_set(err, OBS_EDATA, "cox: row %zu: negative stratum code", i + 1);
-        for (size_t j = 0; j < p; j++)
-            if (!isfinite(cox_data_col(d, j)[i]))
-                return obs_error_set(err, OBS_EDATA, "cox: row %zu: covariate %zu is not finite",
-                                     i + 1, j + 1);
+            obs_error_set(err, rc, "cox: row %zu: time is not finite", i + 1);
+        else if (d->start && !(isfinite(d->start[i]) && d->start[i] < d->stop[i]))
+            obs_error_set(err, rc, "cox: row %zu: start time must be less than stop time", i + 1);
+        else if (d->status[i] != 0 && d->status[i] != 1)
+            obs_error_set(err, rc, "cox: row %zu: status must be 0 or 1", i + 1);
+        else if (d->weights && !(isfinite(d->weights[i]) && d->weights[i] >= 0))
+            obs_error_set(err, rc, "cox: row %zu: weight must be >= 0", i + 1);
+        else if (d->offset && !isfinite(d->offset[i]))
+            obs_error_set(err, rc, "cox: row %zu: offset is not finite", i + 1);
+        else if (d->cluster && (d->cluster[i] < 0 || (size_t)d->cluster[i] >= n))
+            obs_error_set(err, rc, "cox: row %zu: cluster code out of range", i + 1);
+        else if (d->strata && d->strata[i] < 0)
+            obs_error_set(err, rc, "cox: row %zu: negative stratum code", i + 1);
+        else {
+            rc = OBS_OK;
+            for (size_t j = 0; j < p && !rc; j++)
+                if (!isfinite(xc[j][i]))
+                    rc = obs_error_set(err, OBS_EDATA, "cox: row %zu: covariate %zu is not finite",
+                                       i + 1, j + 1);
+        }
+        if (rc) { free(xc); return rc; }
+    }
+    if (!(sumw > 0)) {
+        free(xc);
+        return obs_error_set(err, OBS_EFIT, "cox: the case weights sum to zero");
     }
 
     key = malloc(n * sizeof *key);
-    xc = malloc((p + 1) * sizeof *xc);
     w->row = malloc(n * sizeof *w->row);
     /* one block: x (n p), 16 zeros (cox_fit.c reads tiles of 4 past the
      * end), then n + 1 doubles: the sort's index scratch here, the fast
@@ -197,7 +226,7 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
     w->stop = malloc(n * sizeof *w->stop);
     w->status = malloc(n * sizeof *w->status);
     w->wt = malloc(n * sizeof *w->wt);
-    w->off = malloc(n * sizeof *w->off);
+    w->off = calloc(n, sizeof *w->off);   /* zeros without an offset: never written */
     w->eta = malloc((n + 1) * sizeof *w->eta);   /* + 1: sort scratch */
     w->skip = calloc(n, sizeof *w->skip);
     w->mean = calloc(p + 1, sizeof *w->mean);
@@ -210,14 +239,13 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
         w->start = malloc(n * sizeof *w->start);
         w->by_start = malloc(n * sizeof *w->by_start);
     }
-    if (!key || !xc || !w->row || !w->x || !w->stop || !w->status || !w->wt || !w->off ||
+    if (!key || !w->row || !w->x || !w->stop || !w->status || !w->wt || !w->off ||
         !w->eta || !w->skip || !w->mean || !w->scale || !w->a || !w->a2 || !w->cmat ||
         !w->cmat2 || (w->counting && (!w->start || !w->by_start))) {
         rc = obs_error_set(err, OBS_ENOMEM, "cox: out of memory (n = %zu, p = %zu)", n, p);
         goto done;
     }
 
-    for (size_t j = 0; j < p; j++) xc[j] = cox_data_col(d, j);
     for (size_t i = 0; i < n; i++) w->row[i] = i;
     if (order_rows(w->row, n, d->stop, d->strata, NULL, key, (uint64_t *)w->eta,
                    (size_t *)(w->x + n * p + 16))) {
@@ -238,47 +266,36 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
         w->sbeg[w->nstrata] = n;
     }
 
-    /* key becomes the inverse permutation: pos[i] = sorted position of
-     * row i, so that the gathers below read the inputs sequentially and
-     * write one sorted row at a time (a scatter) */
+    /* Centring and scaling: the weighted means from the checks' sums (a
+     * {-1, 0, 1} column keeps mean 0), the scales from one pass per column
+     * (columns split between two threads).  key becomes the inverse
+     * permutation, pos[i] = the sorted position of row i, so that the rows
+     * are read sequentially and each written whole at its sorted place
+     * (rows split between two threads).  Each value depends on its own
+     * column or row: the same bits on one or two threads. */
     uint64_t *pos = key;
-    {
-        const int nth = n >= 20000 ? obs_parallel_threads() : 1;
-        work_chunk ch[2];
-        size_t lo[3];
-        void *args[2] = {&ch[0], &ch[1]};
-        obs_parallel_split(n, 2, lo);
-        for (int c = 0; c < 2; c++) ch[c] = (work_chunk){.d = d, .w = w, .pos = pos, .lo = lo[c], .hi = lo[c + 1]};
-        obs_parallel_run(inverse_chunk_run, args, 2, nth);
-        obs_parallel_run(scatter_chunk_run, args, 2, nth);
-    }
-    double sumw = 0.0;
-    for (size_t k = 0; k < n; k++) sumw += w->wt[k];
-    if (!(sumw > 0)) {
-        rc = obs_error_set(err, OBS_EFIT, "cox: the case weights sum to zero");
-        goto done;
-    }
-
-    /* centring and scaling: sums in the original row order (sequential
-     * access), columns split between two threads; then one gather into
-     * sorted row-major order, rows split likewise (each value depends on
-     * its own column or row only: the same bits on one or two threads) */
+    for (size_t j = 0; j < p; j++) w->mean[j] = nonbin[j] ? colsum[j] / sumw : 0.0;
     {
         const int nth = n >= 20000 ? obs_parallel_threads() : 1;
         work_chunk ch[2];
         size_t lo[3];
         void *args[2] = {&ch[0], &ch[1]};
         obs_parallel_split(p, 2, lo);
-        for (int c = 0; c < 2; c++) ch[c] = (work_chunk){d, w, pos, xc, sumw, lo[c], lo[c + 1], 0};
+        for (int c = 0; c < 2; c++)
+            ch[c] = (work_chunk){.d = d, .w = w, .xc = xc, .sumw = sumw, .lo = lo[c], .hi = lo[c + 1],
+                                 .nonbin = nonbin};
         obs_parallel_run(scale_chunk_run, args, 2, p > 1 ? nth : 1);
         obs_parallel_split(n, 2, lo);
-        for (int c = 0; c < 2; c++) ch[c] = (work_chunk){d, w, pos, xc, sumw, lo[c], lo[c + 1], 0};
-        obs_parallel_run(gather_chunk_run, args, 2, nth);
+        for (int c = 0; c < 2; c++)
+            ch[c] = (work_chunk){.d = d, .w = w, .pos = pos, .xc = xc, .lo = lo[c], .hi = lo[c + 1]};
+        obs_parallel_run(inverse_chunk_run, args, 2, nth);
+        obs_parallel_run(scatter_chunk_run, args, 2, nth);
     }
 
     /* a row of weight 0 takes part in nothing (not even Efron's count of
      * tied events): mark it skipped */
-    for (size_t k = 0; k < n; k++) w->skip[k] = (w->wt[k] == 0.0);
+    for (size_t k = 0; k < n; k++)
+        if (w->wt[k] == 0.0) w->skip[k] = 1;   /* calloc'd: pages never written stay shared zeros */
 
     if (w->counting) {
         /* positions ordered by start descending within stratum */
