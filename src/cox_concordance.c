@@ -352,8 +352,12 @@ obs_status cox_concordance(const cox_work *w, const double *lp_sorted,
                        !(key[k - 1] == INT64_MAX && key[k] == (uint64_t)INT64_MAX + 1))) mr++;
         rank[ord[k]] = mr;
     }
-    /* key, ord and the sort buffers are dead: the trees take their place */
-    memset(node, 0, (COX_CONC_SCRATCH(n) - n) * sizeof *node);
+    /* key, ord and the sort buffers are dead: the trees take their place.
+     * Zeroed: the trees (the int32 ones fit in node; the second half's
+     * go into point and are zeroed there, see split_halves) and the
+     * partner sums; snap is written at each row's entry before any read. */
+    memset(node, 0, 2 * (n + 2) * sizeof *node);
+    memset(infl, 0, (3 * n + 1) * sizeof *infl);
     fw.m = mr;
     {
         int integral = 1;
@@ -366,6 +370,8 @@ obs_status cox_concordance(const cox_work *w, const double *lp_sorted,
             fw.in = (int32_t *)node;
             fw.ip = fw.in + 2 * (n + 2);
             fw.dn = fw.dp = NULL;
+        } else {
+            memset(point, 0, 2 * (n + 2) * sizeof *point);
         }
     }
 
