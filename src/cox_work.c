@@ -62,34 +62,76 @@ typedef struct {
     unsigned char *nonbin;       /* check_chunk_run: p flags, a value not in {-1, 0, 1} */
 } work_chunk;
 
+/* 1 when row i passes every check of cox_work_init. */
+static int row_ok(const obs_cox_data *d, const double *const *xc, size_t i)
+{
+    const size_t n = d->n;
+    int ok = isfinite(d->stop[i]) && (d->status[i] == 0 || d->status[i] == 1) &&
+             (!d->start || (isfinite(d->start[i]) && d->start[i] < d->stop[i])) &&
+             (!d->weights || (isfinite(d->weights[i]) && d->weights[i] >= 0)) &&
+             (!d->offset || isfinite(d->offset[i])) &&
+             (!d->cluster || (d->cluster[i] >= 0 && (size_t)d->cluster[i] < n)) &&
+             (!d->strata || d->strata[i] >= 0);
+    for (size_t j = 0; ok && j < d->p; j++) ok = isfinite(xc[j][i]);
+    return ok;
+}
+
 /* The first row of [lo, hi) that fails a check of cox_work_init (hi:
- * none) into c->bad. */
+ * none) into c->bad, and the half's weight sum, weighted column sums and
+ * {-1, 0, 1} flags.  Blocks of rows, column by column (sequential reads,
+ * sums in registers, no branch per value); a block with a bad value is
+ * then searched row by row for the first bad row. */
+#define CHECK_BLOCK 2048
+
 static void check_chunk_run(void *arg)
 {
     work_chunk *c = arg;
     const obs_cox_data *d = c->d;
-    const size_t n = d->n, p = d->p;
+    const size_t p = d->p;
     const double *const *xc = c->xc;
+    const double *wt = d->weights;
     double wsum = 0.0;
     c->bad = c->hi;
     memset(c->colsum, 0, p * sizeof *c->colsum);
     memset(c->nonbin, 0, p);
-    for (size_t i = c->lo; i < c->hi; i++) {
-        int ok = isfinite(d->stop[i]) && (d->status[i] == 0 || d->status[i] == 1) &&
-                 (!d->start || (isfinite(d->start[i]) && d->start[i] < d->stop[i])) &&
-                 (!d->weights || (isfinite(d->weights[i]) && d->weights[i] >= 0)) &&
-                 (!d->offset || isfinite(d->offset[i])) &&
-                 (!d->cluster || (d->cluster[i] >= 0 && (size_t)d->cluster[i] < n)) &&
-                 (!d->strata || d->strata[i] >= 0);
-        const double wi = d->weights ? d->weights[i] : 1.0;
-        for (size_t j = 0; j < p; j++) {
-            const double x = xc[j][i];
-            ok &= isfinite(x);
-            c->colsum[j] += wi * x;
-            c->nonbin[j] |= (x != 0.0 && x != 1.0 && x != -1.0);
+    for (size_t i0 = c->lo; i0 < c->hi; i0 += CHECK_BLOCK) {
+        const size_t i1 = c->hi - i0 < CHECK_BLOCK ? c->hi : i0 + CHECK_BLOCK;
+        unsigned bad = 0;
+        for (size_t i = i0; i < i1; i++) {
+            const double t = d->stop[i];
+            bad |= (t - t != 0.0) | (d->status[i] != 0 && d->status[i] != 1);
         }
-        if (!ok) { c->bad = i; return; }
-        wsum += wi;
+        if (d->start || wt || d->offset || d->cluster || d->strata)
+            for (size_t i = i0; i < i1 && !bad; i++) bad |= !row_ok(d, xc, i);
+        for (size_t j = 0; j < p; j++) {
+            const double *x = xc[j];
+            double s = c->colsum[j];
+            unsigned nf = 0, nb = 0;
+            if (wt) {
+                for (size_t i = i0; i < i1; i++) {
+                    const double v = x[i];
+                    nf |= (v - v != 0.0);
+                    nb |= (v != 0.0 && v != 1.0 && v != -1.0);
+                    s += wt[i] * v;
+                }
+            } else {
+                for (size_t i = i0; i < i1; i++) {
+                    const double v = x[i];
+                    nf |= (v - v != 0.0);
+                    nb |= (v != 0.0 && v != 1.0 && v != -1.0);
+                    s += v;
+                }
+            }
+            c->colsum[j] = s;
+            c->nonbin[j] |= (unsigned char)nb;
+            bad |= nf;
+        }
+        if (bad) {
+            for (size_t i = i0; i < i1; i++)
+                if (!row_ok(d, xc, i)) { c->bad = i; return; }
+        }
+        if (wt) for (size_t i = i0; i < i1; i++) wsum += wt[i];
+        else wsum += (double)(i1 - i0);
     }
     c->wsum = wsum;
 }
