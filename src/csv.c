@@ -910,15 +910,14 @@ static void finish_numeric(void *arg)
             double *v = realloc(col->num, c->nrow * sizeof *v);
             if (v) col->num = v;
         }
-        if (!(col->missing = malloc(c->nrow ? c->nrow : 1))) continue;   /* caller checks */
+        /* calloc: a column without missing values never writes its flags,
+         * whose pages then stay the kernel's shared zeros (no new memory) */
+        if (!(col->missing = calloc(c->nrow ? c->nrow : 1, 1))) continue;   /* caller checks */
         size_t nmiss = 0;
         const double *x = col->num;
         unsigned char *miss = col->missing;
-        for (size_t i = 0; i < c->nrow; i++) {
-            unsigned char m = isnan(x[i]) ? 1 : 0;
-            miss[i] = m;
-            nmiss += m;
-        }
+        for (size_t i = 0; i < c->nrow; i++)
+            if (isnan(x[i])) { miss[i] = 1; nmiss++; }
         col->nmissing = nmiss;
     }
 }
