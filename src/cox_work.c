@@ -259,7 +259,12 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
         return obs_error_set(err, OBS_EFIT, "cox: the case weights sum to zero");
     }
 
-    key = malloc(n * sizeof *key);
+    /* the sort's keys: right-censored data with covariates sort them in
+     * x's block (written only after the sort) and keep the inverse
+     * permutation in eta (free until the fit); otherwise one array of
+     * their own, which then holds the inverse permutation */
+    const int keys_in_x = !w->counting && p >= 1;
+    key = keys_in_x ? NULL : malloc(n * sizeof *key);
     w->row = malloc(n * sizeof *w->row);
     /* one block: x (n p), 16 zeros (cox_fit.c reads tiles of 4 past the
      * end), then n + 1 doubles: the sort's index scratch here, the fast
@@ -281,7 +286,7 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
         w->start = malloc(n * sizeof *w->start);
         w->by_start = malloc(n * sizeof *w->by_start);
     }
-    if (!key || !w->row || !w->x || !w->stop || !w->status || !w->wt || !w->off ||
+    if ((!keys_in_x && !key) || !w->row || !w->x || !w->stop || !w->status || !w->wt || !w->off ||
         !w->eta || !w->skip || !w->mean || !w->scale || !w->a || !w->a2 || !w->cmat ||
         !w->cmat2 || (w->counting && (!w->start || !w->by_start))) {
         rc = obs_error_set(err, OBS_ENOMEM, "cox: out of memory (n = %zu, p = %zu)", n, p);
@@ -289,7 +294,8 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
     }
 
     for (size_t i = 0; i < n; i++) w->row[i] = i;
-    if (order_rows(w->row, n, d->stop, d->strata, NULL, key, (uint64_t *)w->eta,
+    if (order_rows(w->row, n, d->stop, d->strata, NULL, keys_in_x ? (uint64_t *)w->x : key,
+                   (uint64_t *)w->eta,
                    (size_t *)(w->x + n * p + 16))) {
         rc = obs_error_set(err, OBS_ENOMEM, "cox: out of memory (sorting)");
         goto done;
@@ -310,12 +316,12 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
 
     /* Centring and scaling: the weighted means from the checks' sums (a
      * {-1, 0, 1} column keeps mean 0), the scales from one pass per column
-     * (columns split between two threads).  key becomes the inverse
-     * permutation, pos[i] = the sorted position of row i, so that the rows
+     * (columns split between two threads).  pos[i] = the sorted position
+     * of row i (in key or eta, see above), so that the rows
      * are read sequentially and each written whole at its sorted place
      * (rows split between two threads).  Each value depends on its own
      * column or row: the same bits on one or two threads. */
-    uint64_t *pos = key;
+    uint64_t *pos = keys_in_x ? (uint64_t *)w->eta : key;
     for (size_t j = 0; j < p; j++) w->mean[j] = nonbin[j] ? colsum[j] / sumw : 0.0;
     {
         const int nth = n >= 20000 ? obs_parallel_threads() : 1;
