@@ -369,8 +369,8 @@ static obs_status code_binary(const obs_table *t, const obs_column *c, const obs
     return OBS_OK;
 }
 
-static obs_status build_response(const obs_table *t, const obs_formula *f, obs_frame *fr,
-                                 obs_error *err)
+static obs_status build_response(const obs_table *t, const obs_formula *f,
+                                 const obs_frame_spec *spec, obs_frame *fr, obs_error *err)
 {
     char loc[300];
     size_t n = fr->n;
@@ -384,7 +384,10 @@ static obs_status build_response(const obs_table *t, const obs_formula *f, obs_f
     int counting = f->response == OBS_RESP_SURV_COUNTING;
     const obs_column *ct = find_column(t, f->response_columns[counting ? 1 : 0]);
     const obs_column *ce = find_column(t, f->response_columns[counting ? 2 : 1]);
-    fr->time = malloc(n * sizeof(double));
+    /* every row used (rows are only ever dropped, so n == nrow means the
+     * table's order): the time column itself may serve */
+    fr->time_borrowed = spec->borrow_columns && n == t->nrow;
+    fr->time = fr->time_borrowed ? ct->num : malloc(n * sizeof(double));
     fr->status = malloc(n * sizeof(int));
     if (counting) fr->start = malloc(n * sizeof(double));
     if (!fr->time || !fr->status || (counting && !fr->start))
@@ -394,7 +397,7 @@ static obs_status build_response(const obs_table *t, const obs_formula *f, obs_f
          * a (start, stop] interval.  R's Surv accepts -1 and Inf and survfit
          * then reports them; both are data errors in a study, so name the row. */
         size_t i = fr->row[r];
-        fr->time[r] = ct->num[i];
+        if (!fr->time_borrowed) fr->time[r] = ct->num[i];
         if (!isfinite(fr->time[r]) || (!counting && fr->time[r] < 0)) {
             char b[64];
             obs_format_number_r(ct->num[i], b, sizeof b);
@@ -609,7 +612,7 @@ obs_status obs_frame_build(const obs_table *t, const obs_formula *f,
     obs_status rc = resolve(t, f, spec, &use, &nuse, err);
     if (!rc) rc = drop_incomplete(t, use, nuse, fr, err);
     free(use);
-    if (!rc) rc = build_response(t, f, fr, err);
+    if (!rc) rc = build_response(t, f, spec, fr, err);
     if (!rc) rc = check_finite(t, f, spec, fr, err);
     if (!rc) rc = obs_frame_build_rhs(t, f, spec, fr, err);
     if (!rc) rc = build_specials(t, f, spec, fr, err);
@@ -638,7 +641,7 @@ void obs_frame_free(obs_frame **frp)
     }
     free(fr->exclusions);
     free(fr->row);
-    free(fr->time);
+    if (!fr->time_borrowed) free(fr->time);
     free(fr->start);
     free(fr->status);
     free(fr->y);

@@ -99,7 +99,11 @@ typedef struct {
     size_t *row;             /* n: 0-based table row of each used row */
 
     obs_response_kind response;
-    double *time;            /* survival: stop time (n); NULL otherwise */
+    double *time;            /* survival: stop time (n); NULL otherwise.  With
+                                borrow_columns 1 and every row used, the
+                                table's own column (time_borrowed 1: the
+                                table must outlive the frame) */
+    int time_borrowed;
     double *start;           /* counting process: start time (n); else NULL */
     int *status;             /* survival: 1 event, 0 censored (n) */
     double *y;               /* binary response 0/1 (n), else NULL */

@@ -84,6 +84,7 @@ void cli_table_release_unborrowed(obs_table **tp, const obs_frame *fr)
         int borrowed = 0;
         for (size_t j = 0; col->num && fr->xcol && j < fr->p && !borrowed; j++)
             borrowed = fr->xcol[j] == col->num;
+        borrowed |= (col->num && fr->time_borrowed && fr->time == col->num);
         any |= borrowed;
         if (!borrowed) { free(col->num); col->num = NULL; }
         free(col->codes); col->codes = NULL;
