@@ -174,6 +174,7 @@ static void scatter_chunk_run(void *arg)
     const size_t p = d->p;
     const double *mean = w->mean, *scale = w->scale;
     const double *const *xc = c->xc;
+    /* two loops: fewer write streams at once than one (measured faster) */
     for (size_t i = c->lo; i < c->hi; i++) {
         const size_t k = c->pos[i];
         w->stop[k] = d->stop[i];
@@ -181,7 +182,9 @@ static void scatter_chunk_run(void *arg)
         w->wt[k] = d->weights ? d->weights[i] : 1.0;
         if (d->offset) w->off[k] = d->offset[i];   /* else calloc's zeros */
         if (w->counting) w->start[k] = d->start[i];
-        double *xk = w->x + k * p;
+    }
+    for (size_t i = c->lo; i < c->hi; i++) {
+        double *xk = w->x + c->pos[i] * p;
         for (size_t j = 0; j < p; j++) xk[j] = (xc[j][i] - mean[j]) * scale[j];
     }
 }
