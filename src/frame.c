@@ -20,6 +20,10 @@
  * drop_unused_levels (R's glm sets drop.unused.levels = TRUE; coxph does not).
  */
 #include <math.h>
+#include <stdint.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,22 +208,62 @@ nomem:
 }
 
 /* Mark rows to drop, fill fr->exclusions, fr->n, fr->row. */
+/* Whole-column scans, SSE2 (every x86-64) where there is SSE2: a
+ * complete column, the common case, costs one read instead of a
+ * row-by-row test.  any_nan: some x[i] is NaN; any_nonfinite: some x[i] is
+ * NaN or +-Inf (x - x is NaN exactly then); any_byte: some byte is set. */
+static int any_nan(const double *x, size_t n)
+{
+    size_t i = 0;
+#ifdef __SSE2__
+    __m128d acc = _mm_setzero_pd();
+    for (; i + 4 <= n; i += 4)
+        acc = _mm_or_pd(acc, _mm_cmpunord_pd(_mm_loadu_pd(x + i), _mm_loadu_pd(x + i + 2)));
+    if (_mm_movemask_pd(acc)) return 1;
+#endif
+    for (; i < n; i++)
+        if (x[i] != x[i]) return 1;
+    return 0;
+}
+
+static int any_nonfinite(const double *x, size_t n)
+{
+    size_t i = 0;
+#ifdef __SSE2__
+    __m128d acc = _mm_setzero_pd();
+    for (; i + 4 <= n; i += 4) {
+        const __m128d a = _mm_loadu_pd(x + i), b = _mm_loadu_pd(x + i + 2);
+        acc = _mm_or_pd(acc, _mm_cmpunord_pd(_mm_sub_pd(a, a), _mm_sub_pd(b, b)));
+    }
+    if (_mm_movemask_pd(acc)) return 1;
+#endif
+    for (; i < n; i++)
+        if (x[i] - x[i] != 0.0) return 1;
+    return 0;
+}
+
+static int any_byte(const unsigned char *b, size_t n)
+{
+    uint64_t acc = 0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v;
+        memcpy(&v, b + i, sizeof v);
+        acc |= v;
+    }
+    for (; i < n; i++) acc |= b[i];
+    return acc != 0;
+}
+
 /* 1 when column c may hold a missing value in rows [0, nrow): a flag set
- * or (numeric) a NaN.  Branch-free scans (they vectorize): a complete
- * column, the common case, costs one read instead of the row-by-row test. */
+ * or (numeric) a NaN. */
 static int may_have_missing(const obs_column *c, size_t nrow)
 {
-    unsigned any = 0;
-    if (c->missing)
-        for (size_t i = 0; i < nrow; i++) any |= c->missing[i];
-    if (any) return 1;
-    if (c->type == OBS_COL_NUMERIC) {
-        const double *x = c->num;
-        for (size_t i = 0; i < nrow; i++) any |= (x[i] != x[i]);
-    } else {
-        for (size_t i = 0; i < nrow; i++) any |= (c->codes[i] < 0);
-    }
-    return any != 0;
+    if (c->missing && any_byte(c->missing, nrow)) return 1;
+    if (c->type == OBS_COL_NUMERIC) return any_nan(c->num, nrow);
+    for (size_t i = 0; i < nrow; i++)
+        if (c->codes[i] < 0) return 1;
+    return 0;
 }
 
 static obs_status drop_incomplete(const obs_table *t, const usecol *use, size_t nuse,
@@ -291,9 +335,13 @@ static obs_status check_finite(const obs_table *t, const obs_formula *f, const o
             /* a branch-free scan first: x - x is NaN exactly for +-Inf (and
              * NaN, dropped already), so most columns cost one read */
             unsigned probe = 0;
-            for (size_t r = 0; r < fr->n; r++) {
-                const double x = c->num[fr->row[r]];
-                probe |= (x - x != 0.0);
+            if (fr->n == t->nrow) {          /* every row, in order */
+                probe = (unsigned)any_nonfinite(c->num, fr->n);
+            } else {
+                for (size_t r = 0; r < fr->n; r++) {
+                    const double x = c->num[fr->row[r]];
+                    probe |= (x - x != 0.0);
+                }
             }
             if (!probe) continue;
             for (size_t r = 0; r < fr->n; r++) {
@@ -347,10 +395,20 @@ static obs_status code_binary(const obs_table *t, const obs_column *c, const obs
     double shift = 0;
     size_t nscan = surv ? t->nrow : fr->n;
     if (surv) {
+        /* one pass: the maximum, and whether any value lies outside
+         * {0, 1, 2} or is 0 (missing rows, NaN, are passed over) */
         double mx = -INFINITY;
-        for (size_t i = 0; i < t->nrow; i++)
-            if (!is_missing(c, i) && c->num[i] > mx) mx = c->num[i];
+        unsigned other = 0, zero = 0;
+        const double *x = c->num;
+        for (size_t i = 0; i < t->nrow; i++) {
+            const double v = x[i];
+            if (c->missing && c->missing[i]) continue;
+            mx = v > mx ? v : mx;
+            other |= (v != 0.0 && v != 1.0 && v != 2.0 && v == v);
+            zero |= (v == 0.0);
+        }
         if (mx == 2) shift = 1;
+        if (!other && !(shift && zero)) nscan = 0;   /* every value valid: nothing to report */
     }
     for (size_t r = 0; r < nscan; r++) {
         size_t i = surv ? r : fr->row[r];
