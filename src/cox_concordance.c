@@ -200,6 +200,38 @@ static void sweep_times(conc_sweep *c, size_t k, size_t e, size_t *ri)
     }
 }
 
+/* The exits of rows [lo, hi) of a right-censored stratum at its end: the
+ * D tree is final, its per-rank sums below / at rank r are in node slots
+ * 2r, 2r + 1 (int32 or double as the tree). */
+typedef struct {
+    const fenwick *f;
+    const size_t *rank;
+    double *infl;
+    const double *snap;
+    double dtot;
+    size_t lo, hi;
+} conc_exit;
+
+static void exit_all_run(void *arg)
+{
+    const conc_exit *x = arg;
+    const fenwick *f = x->f;
+    for (size_t k = x->lo; k < x->hi; k++) {
+        if (k + CONC_AHEAD < x->hi) {
+            const size_t ra = x->rank[k + CONC_AHEAD];
+            __builtin_prefetch(f->in ? (const void *)&f->in[2 * ra] : (const void *)&f->dn[2 * ra]);
+        }
+        const size_t r = x->rank[k];
+        const double below = f->in ? (double)f->in[2 * r] : f->dn[2 * r];
+        const double at = f->in ? (double)f->in[2 * r + 1] : f->dn[2 * r + 1];
+        double *I = x->infl + 3 * k;
+        const double *S = x->snap + 3 * k;
+        I[0] += (x->dtot - below - at) - S[2];
+        I[1] += below - S[0];
+        I[2] += at - S[1];
+    }
+}
+
 /* Strata of at least this many rows are swept in two halves at once. */
 #define CONC_SPLIT_MIN 65536
 
@@ -398,18 +430,22 @@ obs_status cox_concordance(const cox_work *w, const double *lp_sorted,
              * (into the R tree's slots, no longer needed); then clear */
             const fenwick *f = &c.fw;
             double run = 0.0;
-            for (size_t r = 1; r <= mr; r++) {     /* D weight of ranks < r */
-                if (f->in) f->in[2 * r] = (int32_t)run; else f->dn[2 * r] = run;
-                run += fw_point(f, r, TREE_D);
+            for (size_t r = 1; r <= mr; r++) {     /* D weight below r, at r */
+                const double at = fw_point(f, r, TREE_D);
+                if (f->in) { f->in[2 * r] = (int32_t)run; f->in[2 * r + 1] = (int32_t)at; }
+                else { f->dn[2 * r] = run; f->dn[2 * r + 1] = at; }
+                run += at;
             }
-            for (size_t k = b; k < e; k++) {
-                size_t r = rank[k];
-                double below = f->in ? (double)f->in[2 * r] : f->dn[2 * r];
-                double at = fw_point(f, r, TREE_D);
-                infl[3 * k] += (c.dtot - below - at) - snap[3 * k + 2];
-                infl[3 * k + 1] += below - snap[3 * k];
-                infl[3 * k + 2] += at - snap[3 * k + 1];
-            }
+            /* each row's exit, rows split between two threads (one cache
+             * line per row: below and at side by side) */
+            conc_exit ex[2];
+            size_t lo[3];
+            void *args[2] = {&ex[0], &ex[1]};
+            obs_parallel_split(e - b, 2, lo);
+            for (int t = 0; t < 2; t++)
+                ex[t] = (conc_exit){f, rank, infl, snap, c.dtot, b + lo[t], b + lo[t + 1]};
+            obs_parallel_run(exit_all_run, args, 2, e - b >= 20000 ? obs_parallel_threads() : 1);
+            if (s + 1 == w->nstrata) continue;   /* the last stratum: no tree is used again */
             /* the stratum's own trees are cleared (the split's second
              * half had its own, which is then the caller's fw no more) */
             fenwick *g = &fw;
