@@ -114,6 +114,13 @@ static void fast_eta(fast_chunk *c)
     const size_t p = w->p;
     double mx = 0.0;
     size_t k = c->lo;
+    int zero = 1;
+    for (size_t j = 0; j < p && zero; j++) zero = (c->beta[j] == 0.0);
+    if (zero) {
+        /* the first step (b = 0): eta is the offset; x is not read (the sum
+         * below would add zeros, which changes at most the sign of a zero) */
+        for (; k < c->hi; k++) w->eta[k] = w->off[k] + 0.0;
+    }
     /* four rows at a time (four independent sums, each in the order of
      * the general pass: the same bits, without the latency chain) */
     for (; k + 4 <= c->hi; k += 4) {
@@ -510,6 +517,34 @@ void obs_cox_model_free(obs_cox_model **mp)
     *mp = NULL;
 }
 
+/* The linear predictor of rows [lo, hi) in the input order (blocks of
+ * LP_BLOCK rows stay in cache while the columns are added). */
+typedef struct {
+    const obs_cox_data *d;
+    const double *coef;
+    double mb;
+    double *lp;
+    size_t lo, hi;
+} lp_chunk;
+
+#define LP_BLOCK 2048
+
+static void lp_chunk_run(void *arg)
+{
+    const lp_chunk *c = arg;
+    const obs_cox_data *d = c->d;
+    double *lp = c->lp;
+    for (size_t i0 = c->lo; i0 < c->hi; i0 += LP_BLOCK) {
+        const size_t i1 = c->hi - i0 < LP_BLOCK ? c->hi : i0 + LP_BLOCK;
+        for (size_t i = i0; i < i1; i++) lp[i] = d->offset ? d->offset[i] : 0.0;
+        for (size_t j = 0; j < d->p; j++) {
+            const double *xj = cox_data_col(d, j), bj = c->coef[j];
+            for (size_t i = i0; i < i1; i++) lp[i] += xj[i] * bj;
+        }
+        for (size_t i = i0; i < i1; i++) lp[i] -= c->mb;
+    }
+}
+
 static double *alloc_doubles(size_t n) { return calloc(n ? n : 1, sizeof(double)); }
 
 obs_status obs_cox_fit(const obs_cox_data *d, const obs_cox_options *o,
@@ -563,15 +598,16 @@ obs_status obs_cox_fit(const obs_cox_data *d, const obs_cox_options *o,
     cox_model_from_newton(m, beta, m->u, imat, w.mean, w.scale, loglik, iter, converged, rank);
 
     /* linear predictor in original row order: x'b + offset - means'b */
-    {   /* column by column; each row's sum in the order offset, x_1 b_1, ... */
-        double mb = 0.0, *lp = m->linear_predictor;
+    {   /* each row's sum in the order offset, x_1 b_1, ..., - means'b: two
+         * fixed halves of the rows, each in blocks column by column */
+        double mb = 0.0;
         for (size_t j = 0; j < p; j++) mb += w.mean[j] * m->coef[j];
-        for (size_t i = 0; i < n; i++) lp[i] = d->offset ? d->offset[i] : 0.0;
-        for (size_t j = 0; j < p; j++) {
-            const double *xj = cox_data_col(d, j), bj = m->coef[j];
-            for (size_t i = 0; i < n; i++) lp[i] += xj[i] * bj;
-        }
-        for (size_t i = 0; i < n; i++) lp[i] -= mb;
+        lp_chunk lc[2];
+        size_t lo[3];
+        void *args[2] = {&lc[0], &lc[1]};
+        obs_parallel_split(n, 2, lo);
+        for (int c = 0; c < 2; c++) lc[c] = (lp_chunk){d, m->coef, mb, m->linear_predictor, lo[c], lo[c + 1]};
+        obs_parallel_run(lp_chunk_run, args, 2, n >= 20000 ? obs_parallel_threads() : 1);
     }
 
     rc = cox_model_checks(m, o, w.counting, sctest, err);
