@@ -42,7 +42,8 @@ static void make(data *d, double round_to, int nstrata, int weighted)
         d->x[N + i] = unif(&seed) * 4 - 2;
         d->x[2 * N + i] = floor(unif(&seed) * 5);
         double rate = exp(0.5 * d->x[i] + 0.3 * d->x[N + i] - 0.2 * d->x[2 * N + i]);
-        d->t[i] = round(-log(1 - unif(&seed)) / rate / round_to) * round_to + round_to;
+        const double t = -log(1 - unif(&seed)) / rate;
+        d->t[i] = round_to > 0 ? round(t / round_to) * round_to + round_to : t + 0.01;
         d->s[i] = unif(&seed) < 0.7;
         d->zero[i] = 0;
         d->strata[i] = (int)(i % (size_t)nstrata);
@@ -101,6 +102,10 @@ static void check(double round_to, int nstrata, int weighted, obs_cox_ties ties)
     free(d);
 }
 
+/* times rounded to 0.01 or 0.5 (many ties, large tied sets across the
+ * cut) or continuous (0: every time its own tied set) */
+static void continuous_efron(void **state) { (void)state; check(0, 1, 0, OBS_COX_EFRON); }
+static void continuous_strata_weighted(void **state) { (void)state; check(0, 3, 1, OBS_COX_BRESLOW); }
 static void one_stratum_efron(void **state) { (void)state; check(0.01, 1, 0, OBS_COX_EFRON); }
 static void one_stratum_breslow_weighted(void **state) { (void)state; check(0.01, 1, 1, OBS_COX_BRESLOW); }
 static void coarse_ties(void **state) { (void)state; check(0.5, 1, 0, OBS_COX_EFRON); }
@@ -110,6 +115,8 @@ static void three_strata_weighted(void **state) { (void)state; check(0.01, 3, 1,
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(continuous_efron),
+        cmocka_unit_test(continuous_strata_weighted),
         cmocka_unit_test(one_stratum_efron),
         cmocka_unit_test(one_stratum_breslow_weighted),
         cmocka_unit_test(coarse_ties),
