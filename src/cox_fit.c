@@ -101,7 +101,7 @@ typedef struct {
     double C0;              /* step 3: C at hi for the stratum that continues past hi */
     double *part;           /* step 4 out: p*p upper triangle */
     int phase;              /* 1, 2, or 3 (steps 3 and 4) */
-    int fma;                /* step 4 by the AVX2 + FMA tiles */
+    int fma;                /* steps 1 and 4 by AVX2 + FMA (exp, tiles) */
 } fast_chunk;
 
 #define CROSS_PMAX 24
@@ -144,8 +144,16 @@ static void fast_eta(fast_chunk *c)
     }
     c->maxabs = mx;
     if (mx > 200) return;
-    for (k = c->lo; k < c->carry_lo; k++) w->rw[k] = w->wt[k] * exp(w->eta[k]);
     double denom = 0.0;
+#ifdef OBS_HAVE_FMA_KERNEL
+    if (c->fma) {
+        obs_scaled_exp_fma(w->rw + c->lo, w->wt + c->lo, w->eta + c->lo, c->hi - c->lo);
+        for (k = c->carry_lo; k < c->hi; k++) denom += w->rw[k];
+        c->carry_denom = denom;
+        return;
+    }
+#endif
+    for (k = c->lo; k < c->carry_lo; k++) w->rw[k] = w->wt[k] * exp(w->eta[k]);
     for (; k < c->hi; k++) {
         const double r = w->wt[k] * exp(w->eta[k]);
         w->rw[k] = r;
@@ -372,6 +380,7 @@ static int cox_pass_fast(cox_work *w, const double *beta, double *u, double *ima
                          .u = s2 + 2 * p, .imat = s2 + 3 * p, .part = w->cmat2};
     void *args[2] = {&ch[0], &ch[1]};
     ch[0].phase = ch[1].phase = 1;
+    ch[0].fma = ch[1].fma = obs_simd_fma();
     obs_parallel_run(fast_chunk_run, args, 2, threads);
     if (!(ch[0].maxabs <= 200 && ch[1].maxabs <= 200)) return 1;
 
@@ -403,7 +412,6 @@ static int cox_pass_fast(cox_work *w, const double *beta, double *u, double *ima
         for (size_t gg = w->half_groups + ch[1].g_first; gg-- > w->half_groups;)
             ch[0].C0 += w->gcoef[2 * gg];
     ch[0].phase = ch[1].phase = 3;      /* steps 3 and 4 */
-    ch[0].fma = ch[1].fma = obs_simd_fma();
     obs_parallel_run(fast_chunk_run, args, 2, threads);
     for (size_t c = 0; c < 2; c++)
         for (size_t i = 0; i < p; i++)

@@ -89,6 +89,11 @@ __attribute__((target("avx2,fma"))) static inline void obs_tile_4x4_fma(
     _mm256_storeu_pd(c + 2 * cstride, c2);
     _mm256_storeu_pd(c + 3 * cstride, c3);
 }
+
+/* out[k] = wt[k] exp(x[k]) for k < n, |x[k]| <= 700, by AVX2 + FMA (simd.c;
+ * call only when obs_simd_fma() is 1).  Within about 1 ulp of the exact
+ * value. */
+void obs_scaled_exp_fma(double *out, const double *wt, const double *x, size_t n);
 #endif
 
 #endif
