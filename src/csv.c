@@ -466,9 +466,8 @@ typedef struct {
     double **num;         /* k arrays (NULL once a column is a factor, or skipped) */
     unsigned char *is_factor;  /* k modes COL_NUM / COL_FACTOR / COL_SKIP */
     size_t nfactor;
-    size_t *rowoff;       /* byte offset of each row start */
     size_t *rowline;      /* line of each row start (becomes the table's line[]) */
-    int view;             /* 1: num/rowoff/rowline point into storage owned
+    int view;             /* 1: num/rowline point into storage owned
                              elsewhere (a thread's half): never grown or freed */
 } columns;
 
@@ -479,7 +478,6 @@ static void columns_free(columns *c)
         for (size_t j = 0; j < c->k; j++) free(c->num[j]);
     free(c->num);
     free(c->is_factor);
-    free(c->rowoff);
     free(c->rowline);
     memset(c, 0, sizeof *c);
 }
@@ -488,9 +486,6 @@ static int grow_rows(columns *c, size_t want)
 {
     size_t cap = want, bytes;
     if (__builtin_mul_overflow(cap, sizeof(double), &bytes)) return -1;
-    size_t *o = realloc(c->rowoff, cap * sizeof *o);
-    if (!o) return -1;
-    c->rowoff = o;
     size_t *l = realloc(c->rowline, cap * sizeof *l);
     if (!l) return -1;
     c->rowline = l;
@@ -652,7 +647,6 @@ static obs_status pass_numbers(reader *r, const char *p, columns *c)
                                      r->source, r->line, c->nrow);
         }
         const size_t i = c->nrow, row_line = r->line;
-        c->rowoff[i] = (size_t)(p - r->base);
         c->rowline[i] = row_line;
         {
             const char *q = fast_row(r, p, c->is_factor, k, c->num, i);
@@ -723,7 +717,7 @@ static obs_status pass_numbers(reader *r, const char *p, columns *c)
 }
 
 /* Pass 2: codes for the factor columns of table t from the row offsets. */
-static obs_status pass_factors(reader *r, columns *c, obs_table *t, const size_t *out_index)
+static obs_status pass_factors(reader *r, const char *p, columns *c, obs_table *t, const size_t *out_index)
 {
     size_t k = c->k, last = 0, n = c->nrow;
     interner *in = calloc(k, sizeof *in);
@@ -743,7 +737,12 @@ static obs_status pass_factors(reader *r, columns *c, obs_table *t, const size_t
         if (!col->codes || !col->missing) goto nomem;
     }
     for (size_t i = 0; i < n; i++) {
-        const char *p = r->base + c->rowoff[i];
+        /* rows in order from the first data row: past blank lines as pass 1 */
+        for (;;) {
+            if (*p == '\n') p++;
+            else if (*p == '\r' && (p + 1 == r->end || p[1] == '\n')) p += (p + 1 == r->end) ? 1 : 2;
+            else break;
+        }
         r->line = t->line[i];
         for (size_t j = 0; j <= last; j++) {
             size_t field_line = r->line;
@@ -770,6 +769,18 @@ static obs_status pass_factors(reader *r, columns *c, obs_table *t, const size_t
             }
             if (j < last) p++; /* the ',' (pass 1 checked the row's shape) */
         }
+        /* on to the next row: the fields after the last factor column
+         * (eight bytes at a time when nothing is quoted), then the line end */
+        if (last + 1 < k) {
+            p++;
+            if (!skip_rest_fast(r, &p, k - 1 - last))
+                for (size_t j = last + 1;; j++) {
+                    if ((st = read_field(r, &p, &f, j + 1))) goto done;
+                    if (j + 1 == k) break;
+                    p++;
+                }
+        }
+        next_field(r, &p);
     }
     for (size_t j = 0; j < k; j++)
         if (c->is_factor[j] == COL_FACTOR && finish_factor(&t->cols[out_index[j]], &in[j], n)) goto nomem;
@@ -846,7 +857,6 @@ static int pass_numbers_2(const reader *r0, const char *p, columns *c)
         if (!hc->num || !hc->is_factor) goto done;
         memcpy(hc->is_factor, c->is_factor, k);
         for (size_t j = 0; j < k; j++) hc->num[j] = c->num[j] ? c->num[j] + off : NULL;
-        hc->rowoff = c->rowoff + off;
         hc->rowline = c->rowline + off;
     }
     obs_parallel_run(parse_half, args, 2, 2);
@@ -855,10 +865,7 @@ static int pass_numbers_2(const reader *r0, const char *p, columns *c)
     /* join: half 1 follows half 0 (closing the gap left by blank lines) */
     size_t n0 = h[0].c.nrow, n1 = h[1].c.nrow, line0 = h[0].r.line;
     for (size_t i = 0; i < n1; i++) c->rowline[cap0 + i] += line0;
-    if (n0 < cap0) {
-        memmove(c->rowoff + n0, c->rowoff + cap0, n1 * sizeof *c->rowoff);
-        memmove(c->rowline + n0, c->rowline + cap0, n1 * sizeof *c->rowline);
-    }
+    if (n0 < cap0) memmove(c->rowline + n0, c->rowline + cap0, n1 * sizeof *c->rowline);
     for (size_t j = 0; j < k; j++) {
         unsigned char m = c->is_factor[j];
         if (m == COL_NUM && (h[0].c.is_factor[j] == COL_FACTOR || h[1].c.is_factor[j] == COL_FACTOR)) {
@@ -958,6 +965,7 @@ obs_status obs_csv_read_buffer_opts(const char *buf, size_t len, const char *sou
     }
     if (p == r.end) return obs_error_set(err, OBS_EDATA, "%s:1: empty file (no header line)", r.source);
     if ((st = read_header(&r, &p, &h))) goto done;
+    const char *const data = p;   /* the first data row (pass 2 starts there again) */
 
     c.k = h.k;
     c.num = calloc(c.k, sizeof *c.num);
@@ -987,7 +995,6 @@ obs_status obs_csv_read_buffer_opts(const char *buf, size_t len, const char *sou
                 }
                 c.nfactor = 0;
                 c.nrow = c.cap = 0;
-                free(c.rowoff); c.rowoff = NULL;
                 free(c.rowline); c.rowline = NULL;
             }
         } else {
@@ -1027,7 +1034,7 @@ obs_status obs_csv_read_buffer_opts(const char *buf, size_t len, const char *sou
         for (size_t j = 0; j < c.k; j++)
             if (c.is_factor[j] == COL_NUM && !t->cols[out_index[j]].missing) goto nomem;
     }
-    if (c.nfactor && (st = pass_factors(&r, &c, t, out_index))) goto done;
+    if (c.nfactor && (st = pass_factors(&r, data, &c, t, out_index))) goto done;
     if (o && o->progress) {
         obs_progress_event ev = {OBS_PROGRESS_READ, r.source, len, len, 0.0};
         o->progress(o->progress_ctx, &ev);
