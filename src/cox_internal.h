@@ -271,6 +271,16 @@ int cox_radix_sort(uint64_t *key, size_t *idx, size_t n);
 /* The same with caller scratch kbuf, ibuf (n + 1 each; NULL: allocated). */
 int cox_radix_sort_buf(uint64_t *key, size_t *idx, size_t n, uint64_t *kbuf, size_t *ibuf);
 
+/* Stable counting sort of idx (n) by t[idx[k]], ascending (desc 0) or
+ * descending: taken when every value is k / 10^d, d in 0..3 the same for
+ * all (integer days, times with two decimals), k an integer with fewer
+ * than 2^20 values between the least and the largest.  Such decimals
+ * compare as their integers (distinct doubles, distinct k), so the order
+ * is the one cox_radix_sort_buf gives on the same keys.  Returns 1 with
+ * idx in order, 0 (idx untouched) when the values are not such decimals
+ * (or a -0 is present), -1 out of memory.  key (n) and ibuf (n) scratch. */
+int cox_decimal_sort(size_t *idx, size_t n, const double *t, int desc, uint32_t *key, size_t *ibuf);
+
 /* Build the workspace (sorting, centring, scaling); owned by the caller,
  * freed with cox_work_free.  zero_one columns (all values in {-1,0,1}) are
  * neither centred nor scaled, as coxph's nocenter default. */

@@ -6,6 +6,8 @@
  * keys that sort the same way: flip every bit of a negative number, only
  * the sign bit of a non-negative one (IEEE 754 order; -0 before +0).
  */
+#include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "obsurv/parallel.h"
@@ -157,4 +159,48 @@ int cox_radix_sort_buf(uint64_t *key, size_t *idx, size_t n, uint64_t *kbuf, siz
     if (!ibuf) free(i2);
     if (count != small) free(count);
     return 0;
+}
+
+/* The integer k and the scale 10^d of a decimal time (see cox_decimal_sort). */
+#define DECIMAL_MAX_RANGE ((int64_t)1 << 20)
+
+int cox_decimal_sort(size_t *idx, size_t n, const double *t, int desc, uint32_t *key, size_t *ibuf)
+{
+    static const double scale[4] = {1.0, 10.0, 100.0, 1000.0};
+    int d;
+    int64_t lo = 0, hi = 0;
+    if (n == 0) return 0;
+    for (d = 0; d < 4; d++) {
+        const double s = scale[d];
+        int ok = 1;
+        lo = INT64_MAX; hi = INT64_MIN;
+        for (size_t k = 0; k < n && ok; k++) {
+            const double v = t[idx[k]], x = v * s;
+            /* |x| < 2^31, and v the double nearest x / s, +0 only (-0 sorts
+             * apart from +0 in the radix order) */
+            if (!(fabs(x) < 2147483648.0)) { ok = 0; break; }
+            const double r = nearbyint(x);
+            if (r / s != v || (v == 0 && signbit(v))) { ok = 0; break; }
+            const int64_t ki = (int64_t)r;
+            lo = ki < lo ? ki : lo;
+            hi = ki > hi ? ki : hi;
+        }
+        if (ok) break;
+    }
+    if (d == 4 || hi - lo >= DECIMAL_MAX_RANGE) return 0;
+    const double s = scale[d];
+    const size_t range = (size_t)(hi - lo) + 1;
+    size_t *count = calloc(range + 1, sizeof *count);
+    if (!count) return -1;
+    for (size_t k = 0; k < n; k++) {
+        const int64_t ki = (int64_t)nearbyint(t[idx[k]] * s);
+        const uint32_t b = (uint32_t)(desc ? hi - ki : ki - lo);
+        key[k] = b;
+        count[b + 1]++;
+    }
+    for (size_t b = 1; b <= range; b++) count[b] += count[b - 1];
+    for (size_t k = 0; k < n; k++) ibuf[count[key[k]]++] = idx[k];
+    memcpy(idx, ibuf, n * sizeof *idx);
+    free(count);
+    return 1;
 }

@@ -22,11 +22,13 @@
 static int order_rows(size_t *idx, size_t n, const double *t, const int *strata,
                       const size_t *map, uint64_t *key, uint64_t *kbuf, size_t *ibuf)
 {
-    for (size_t k = 0; k < n; k++) {
-        size_t i = map ? map[idx[k]] : idx[k];
-        key[k] = ~cox_double_key(t[map ? idx[k] : i]);
+    /* decimal times (days, two decimals): one counting pass */
+    const int dec = cox_decimal_sort(idx, n, t, 1, (uint32_t *)key, ibuf);
+    if (dec < 0) return -1;
+    if (!dec) {
+        for (size_t k = 0; k < n; k++) key[k] = ~cox_double_key(t[idx[k]]);
+        if (cox_radix_sort_buf(key, idx, n, kbuf, ibuf)) return -1;
     }
-    if (cox_radix_sort_buf(key, idx, n, kbuf, ibuf)) return -1;
     if (strata) {
         for (size_t k = 0; k < n; k++) key[k] = (uint64_t)(uint32_t)strata[map ? map[idx[k]] : idx[k]];
         if (cox_radix_sort_buf(key, idx, n, kbuf, ibuf)) return -1;

@@ -94,12 +94,68 @@ static void two_thread_inputs(void **state)
     unsetenv("OBSURV_THREADS");
 }
 
+/* cox_decimal_sort gives the permutation of the stable radix sort by value
+ * (ascending and descending), for integers, two and three decimals, with
+ * ties and negative values; values that are not such decimals (or hold a
+ * -0) are declined and idx left alone */
+static void decimal_check(size_t n, int kind, int desc)
+{
+    double *v = malloc(n * sizeof *v);
+    uint64_t *key = malloc(n * sizeof *key), *kbuf = malloc((n + 1) * sizeof *kbuf);
+    size_t *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b), *ibuf = malloc((n + 1) * sizeof *ibuf);
+    uint32_t *k32 = malloc(n * sizeof *k32);
+    assert_non_null(v); assert_non_null(key); assert_non_null(kbuf); assert_non_null(a);
+    assert_non_null(b); assert_non_null(ibuf); assert_non_null(k32);
+    for (size_t i = 0; i < n; i++) {
+        const double u = unif();
+        switch (kind) {
+        case 0: v[i] = floor(u * 3650); break;                         /* days */
+        case 1: v[i] = round((u - 0.3) * 5000) / 100 + 0.0; break;     /* two decimals, < 0 too (no -0) */
+        case 2: v[i] = round(u * 200000) / 1000; break;                /* three decimals */
+        default: v[i] = u * 10; break;                                 /* not decimals */
+        }
+    }
+    for (size_t k = 0; k < n; k++) { a[k] = k; b[k] = n - 1 - k; }   /* idx in some order */
+    memcpy(a, b, n * sizeof *a);
+    for (size_t k = 0; k < n; k++) {
+        const uint64_t kk = cox_double_key(v[b[k]]);
+        key[k] = desc ? ~kk : kk;
+    }
+    assert_int_equal(cox_radix_sort_buf(key, b, n, kbuf, ibuf), 0);
+    int rc = cox_decimal_sort(a, n, v, desc, k32, ibuf);
+    if (kind == 3) {
+        assert_int_equal(rc, 0);
+        for (size_t k = 0; k < n; k++) assert_int_equal(a[k], n - 1 - k);
+    } else {
+        assert_int_equal(rc, 1);
+        for (size_t k = 0; k < n; k++) assert_int_equal(a[k], b[k]);
+    }
+    free(v); free(key); free(kbuf); free(a); free(b); free(ibuf); free(k32);
+}
+
+static void decimal_sort(void **state)
+{
+    (void)state;
+    for (int kind = 0; kind < 4; kind++)
+        for (int desc = 0; desc < 2; desc++) {
+            decimal_check(1, kind == 3 ? 0 : kind, desc);
+            decimal_check(5000, kind, desc);
+            decimal_check(200003, kind, desc);
+        }
+    /* a -0 among the values: declined (the radix order puts -0 before +0) */
+    double v[3] = {1.0, -0.0, 0.0};
+    size_t idx[3] = {0, 1, 2}, ibuf[4];
+    uint32_t k32[3];
+    assert_int_equal(cox_decimal_sort(idx, 3, v, 0, k32, ibuf), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(small_inputs),
         cmocka_unit_test(large_inputs),
         cmocka_unit_test(two_thread_inputs),
+        cmocka_unit_test(decimal_sort),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
