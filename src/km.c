@@ -46,6 +46,7 @@
 #include <string.h>
 
 #include "obsurv/km.h"
+#include "cox_internal.h"   /* cox_decimal_sort */
 #include "obsurv/dist.h"
 
 void obs_km_options_default(obs_km_options *opt)
@@ -108,6 +109,20 @@ obs_status obs_survival_order(size_t n, const double *time, const int *key,
         rc = obs_error_set(err, OBS_ENOMEM, "out of memory sorting %zu rows", n);
         goto done;
     }
+    {   /* decimal times (integer days, two decimals): one counting pass
+         * (cox_decimal_sort, the same order as the radix sort below) */
+        size_t *idx = (size_t *)k, *ibuf = (size_t *)k2;
+        for (i = 0; i < n; i++) idx[i] = i;
+        int dec = cox_decimal_sort(idx, n, time, 0, o2, ibuf);
+        if (dec < 0) {
+            rc = obs_error_set(err, OBS_ENOMEM, "out of memory sorting %zu rows", n);
+            goto done;
+        }
+        if (dec) {
+            for (i = 0; i < n; i++) o1[i] = (uint32_t)idx[i];
+            goto by_key;
+        }
+    }
     /* One read pass: the keys and the histograms of all four 16-bit digits. */
     for (i = 0; i < n; i++) {
         uint64_t u = time_bits(time[i]);
@@ -136,6 +151,7 @@ obs_status obs_survival_order(size_t n, const double *time, const int *key,
         { uint64_t *t = k; k = k2; k2 = t; }
         { uint32_t *t = o1; o1 = o2; o2 = t; }
     }
+by_key:
     if (key && nkeys > 1) {           /* stable counting sort on the key */
         size_t pos = 0;
         for (i = 0; i < n; i++) kcount[key[o1[i]]]++;
