@@ -5,19 +5,22 @@
  * reads a pipe whole) and is read in two passes:
  *
  *   pass 1  one walk over the bytes, row by row.  Every column starts
- *           numeric; a field that is a plain decimal followed by a separator
- *           is parsed in place (obs_scan_decimal) and stored — no copy, no
- *           allocation.  Any other field (quoted, blank, NA, Inf, white
- *           space, text) takes the careful path (read_field + classify).  The
- *           first non-number in a column turns it into a factor; its numbers
- *           are dropped and the column is skipped for the rest of the pass.
- *           The byte offset and line of every row start are kept.
- *   pass 2  only when factor columns exist: each row is re-read from its
- *           offset up to the last factor column; each factor value is
- *           unescaped and interned in the column's hash table (strings in
- *           one growing arena), giving provisional codes in order of first
- *           appearance.  Levels are then sorted by strcmp and the codes
- *           remapped.
+ *           numeric; a row of unquoted fields whose numeric columns hold
+ *           plain decimals is read by one tight loop (fast_row: the decimal
+ *           scanner inlined, unread fields skipped eight bytes at a time) —
+ *           no copy, no allocation.  Any other row goes field by field: a
+ *           plain decimal is parsed in place (obs_scan_decimal), any other
+ *           field (quoted, blank, NA, Inf, white space, text) takes the
+ *           careful path (read_field + classify).  The first non-number in a
+ *           column turns it into a factor; its numbers are dropped and the
+ *           column is skipped for the rest of the pass.  The line of every
+ *           row start is kept.
+ *   pass 2  only when factor columns exist: the rows are walked again in
+ *           order from the first data row (blank lines passed over as in
+ *           pass 1); each factor value is unescaped and interned in the
+ *           column's hash table (strings in one growing arena), giving
+ *           provisional codes in order of first appearance.  Levels are then
+ *           sorted by strcmp and the codes remapped.
  *
  * Example: "id,arm\n1,a\n2,\"b\"\n3,NA\n" — pass 1 stores id = 1, 2, 3;
  * in row 1 "a" is not a number, so arm becomes a factor.  Pass 2 interns
