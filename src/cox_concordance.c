@@ -478,13 +478,22 @@ obs_status cox_concordance(const cox_work *w, const double *lp_sorted,
                 for (size_t i = 0; i < n; i++)
                     if ((size_t)cluster[i] + 1 > ncl) ncl = (size_t)cluster[i] + 1;
             }
-            memset(snap, 0, ncl * sizeof *snap);
-            for (size_t k = 0; k < n; k++) {
-                const double *I = infl + 3 * k;
-                double dfb = w->wt[k] * ((I[0] - I[1]) / npair - somer / npair * (I[0] + I[1] + I[2]));
-                snap[cluster ? (size_t)cluster[w->row[k]] : k] += dfb;
+            if (cluster) {
+                memset(snap, 0, ncl * sizeof *snap);
+                for (size_t k = 0; k < n; k++) {
+                    const double *I = infl + 3 * k;
+                    double dfb = w->wt[k] * ((I[0] - I[1]) / npair - somer / npair * (I[0] + I[1] + I[2]));
+                    snap[(size_t)cluster[w->row[k]]] += dfb;
+                }
+                for (size_t c = 0; c < ncl; c++) var += snap[c] * snap[c];
+            } else {   /* each row its own cluster: the squares summed as they come */
+                for (size_t k = 0; k < n; k++) {
+                    const double *I = infl + 3 * k;
+                    double dfb = w->wt[k] * ((I[0] - I[1]) / npair - somer / npair * (I[0] + I[1] + I[2]));
+                    dfb += 0.0;   /* as 0 + dfb in the cluster sums: -0 becomes +0 */
+                    var += dfb * dfb;
+                }
             }
-            for (size_t c = 0; c < ncl; c++) var += snap[c] * snap[c];
             m->concordance = (somer + 1.0) / 2.0;
             m->concordance_se = sqrt(var / 4.0);
         } else {

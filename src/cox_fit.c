@@ -553,6 +553,20 @@ static void lp_chunk_run(void *arg)
     }
 }
 
+/* lp in sorted order, positions [lo, hi): out[k] = lp[row[k]] */
+typedef struct {
+    double *out;
+    const double *lp;
+    const size_t *row;
+    size_t lo, hi;
+} lp_gather;
+
+static void lp_gather_run(void *arg)
+{
+    const lp_gather *g = arg;
+    for (size_t k = g->lo; k < g->hi; k++) g->out[k] = g->lp[g->row[k]];
+}
+
 static double *alloc_doubles(size_t n) { return calloc(n ? n : 1, sizeof(double)); }
 
 obs_status obs_cox_fit(const obs_cox_data *d, const obs_cox_options *o,
@@ -638,7 +652,12 @@ obs_status obs_cox_fit(const obs_cox_data *d, const obs_cox_options *o,
         /* the fit is done: eta takes the sorted linear predictor and x's
          * block (pages already touched) serves as the concordance's scratch */
         double *lp_sorted = w.eta;
-        for (size_t k = 0; k < n; k++) lp_sorted[k] = m->linear_predictor[w.row[k]];
+        lp_gather g[2];
+        size_t lo[3];
+        void *args[2] = {&g[0], &g[1]};
+        obs_parallel_split(n, 2, lo);
+        for (int c = 0; c < 2; c++) g[c] = (lp_gather){lp_sorted, m->linear_predictor, w.row, lo[c], lo[c + 1]};
+        obs_parallel_run(lp_gather_run, args, 2, n >= 20000 ? obs_parallel_threads() : 1);
         rc = cox_concordance(&w, lp_sorted, d->cluster, w.x, COX_XBLOCK(n, p), m, err);
         if (rc) goto fail;
     }
