@@ -263,35 +263,6 @@ static void fast_weights(fast_chunk *c)
     }
 }
 
-#ifdef OBS_HAVE_FMA_KERNEL
-/* Step 4 with the AVX2 + FMA tile (tile_kernel.h): as the SSE2 tiles
- * below, with 4 x 4 tiles (i..i+3, j..j+3), j <= i, over T (padded with
- * zeros to a multiple of 4 columns) and x read in place. */
-__attribute__((target("avx2,fma")))
-static void fast_cross_fma(fast_chunk *c)
-{
-    const cox_work *w = c->w;
-    const size_t p = w->p, p4 = (p + 3) & ~(size_t)3;
-    double T[CROSS_BLOCK * (CROSS_PMAX + 4)];
-    double acc[(CROSS_PMAX + 4) * (CROSS_PMAX + 4)];
-    memset(acc, 0, p4 * p4 * sizeof *acc);
-    for (size_t k0 = c->lo; k0 < c->hi; k0 += CROSS_BLOCK) {
-        const size_t nb = c->hi - k0 < CROSS_BLOCK ? c->hi - k0 : CROSS_BLOCK;
-        const double *X = w->x + k0 * p;
-        for (size_t r = 0; r < nb; r++) {
-            const double v = w->rw[k0 + r];
-            for (size_t i = 0; i < p; i++) T[r * p4 + i] = v * X[r * p + i];
-            for (size_t i = p; i < p4; i++) T[r * p4 + i] = 0.0;
-        }
-        for (size_t i = 0; i < p; i += 4)
-            for (size_t j = 0; j <= i; j += 4)
-                obs_tile_4x4_fma(acc + i * p4 + j, p4, T + i, p4, X + j, p, nb);
-    }
-    for (size_t i = 0; i < p; i++)
-        for (size_t j = 0; j <= i; j++) c->part[j * p + i] = acc[i * p4 + j];
-}
-#endif
-
 /* Step 4 on [lo, hi): sum_k v_k x_k x_k' into part (upper triangle). */
 static void fast_cross(fast_chunk *c)
 {
@@ -299,42 +270,38 @@ static void fast_cross(fast_chunk *c)
     const size_t p = w->p;
     double *cm = c->part;
     memset(cm, 0, p * p * sizeof *cm);
-#ifdef OBS_HAVE_FMA_KERNEL
-    if (p <= CROSS_PMAX && c->fma) {
-        fast_cross_fma(c);
-        return;
-    }
-#endif
     if (p <= CROSS_PMAX) {
         /* Vector tiles: the rows go in blocks of CROSS_BLOCK; T = v x_i is
-         * formed once per row (plus a zero column p).  Each tile of
-         * elements (i..i+1, j..j+3) of the lower triangle (it may run past
-         * the diagonal or the last column: those sums are dropped) is
-         * accumulated over the block's rows in four SSE2 registers
-         * (separate multiply and add), reading x in place (x's block has
-         * 16 zeros after it).  Every element adds the same terms
-         * t * x_j in row order as the plain loop below, so the sums are
-         * the same bits (a row of weight 0 adds zeros instead of being
-         * skipped, which can only turn a -0 into +0). */
-        const size_t ps = (p + 4) & ~(size_t)3, ts = p + 1;
-        double T[CROSS_BLOCK * (CROSS_PMAX + 1)];
-        double acc[(CROSS_PMAX + 1) * (CROSS_PMAX + 4)];
-        memset(acc, 0, (p + 1) * ps * sizeof *acc);
+         * formed once per row (zeros up to a multiple of 4 columns past
+         * p).  Tiles of elements of the lower triangle (2 x 4 by SSE2, or
+         * 4 x 4 by AVX2 + FMA; they may run past the diagonal or the last
+         * column: those sums are dropped) are accumulated over the block's
+         * rows in vector registers, reading x in place (x's block has 16
+         * zeros after it).  Every element adds the terms t * x_j in row
+         * order, as the plain loop below (with FMA each term is fused into
+         * the sum): the SSE2 route gives the plain loop's bits (a row of
+         * weight 0 adds zeros instead of being skipped, which can only turn
+         * a -0 into +0). */
+        const size_t ts = (p + 4) & ~(size_t)3;
+        double T[CROSS_BLOCK * (CROSS_PMAX + 4)];
+        double acc[(CROSS_PMAX + 4) * (CROSS_PMAX + 4)];
+        memset(acc, 0, ts * ts * sizeof *acc);
         for (size_t k0 = c->lo; k0 < c->hi; k0 += CROSS_BLOCK) {
             const size_t nb = c->hi - k0 < CROSS_BLOCK ? c->hi - k0 : CROSS_BLOCK;
             const double *X = w->x + k0 * p;
             for (size_t r = 0; r < nb; r++) {
                 const double v = w->rw[k0 + r];
                 for (size_t i = 0; i < p; i++) T[r * ts + i] = v * X[r * p + i];
-                T[r * ts + p] = 0.0;
+                for (size_t i = p; i < ts; i++) T[r * ts + i] = 0.0;
             }
-            for (size_t i = 0; i < p; i += 2) {
-                for (size_t j = 0; j <= i + 1; j += 4)
-                    obs_tile_2x4(acc + i * ps + j, ps, T + i, ts, X + j, p, nb);
-            }
+#ifdef OBS_HAVE_FMA_KERNEL
+            if (c->fma) obs_tiles_lower_fma(acc, ts, T, X, p, p, nb);
+            else
+#endif
+                obs_tiles_lower(acc, ts, T, X, p, p, nb);
         }
         for (size_t i = 0; i < p; i++)
-            for (size_t j = 0; j <= i; j++) cm[j * p + i] = acc[i * ps + j];
+            for (size_t j = 0; j <= i; j++) cm[j * p + i] = acc[i * ts + j];
         return;
     }
     for (size_t k = c->lo; k < c->hi; k++) {

@@ -226,45 +226,6 @@ typedef struct {
 #define NORMAL_PMAX 24
 #define NORMAL_BLOCK 128
 
-#ifdef OBS_HAVE_FMA_KERNEL
-/* normal_chunk_run's tiled route with the AVX2 + FMA tile (tile_kernel.h):
- * 4 x 4 tiles (j..j+3, k..k+3), k >= j rounded down to 4, T padded with
- * zeros to a multiple of 4 columns. */
-__attribute__((target("avx2,fma"), optimize("no-tree-loop-distribute-patterns")))
-static void normal_chunk_fma(normal_chunk *c)
-{
-    const size_t p = c->p, ps = (p + 4) & ~(size_t)3, p4 = (p + 3) & ~(size_t)3;
-    const double *const *xcol = c->xcol;
-    double X[NORMAL_BLOCK * (NORMAL_PMAX + 4)], T[NORMAL_BLOCK * (NORMAL_PMAX + 4)];
-    double acc[(NORMAL_PMAX + 4) * (NORMAL_PMAX + 4)];
-    double *xtwz = c->xtwz;
-    memset(acc, 0, p4 * ps * sizeof *acc);
-    size_t i = c->lo;
-    while (i < c->hi) {
-        size_t nb = 0;
-        for (; i < c->hi && nb < NORMAL_BLOCK; i++) {
-            const double wi = c->wt[i];
-            if (wi == 0.0) continue;
-            double *xr = X + nb * ps, *tr = T + nb * p4;
-            for (size_t j = 0; j < p; j++) {
-                const double v = xcol[j][i];
-                xr[j] = v;
-                tr[j] = wi * v;
-                xtwz[j] += c->wz[i] * v;
-            }
-            for (size_t j = p; j < ps; j++) xr[j] = 0.0;
-            for (size_t j = p; j < p4; j++) tr[j] = 0.0;
-            nb++;
-        }
-        for (size_t j = 0; j < p; j += 4)
-            for (size_t k = j; k < p; k += 4)
-                obs_tile_4x4_fma(acc + j * ps + k, ps, T + j, p4, X + k, ps, nb);
-    }
-    for (size_t j = 0; j < p; j++)
-        for (size_t k = j; k < p; k++) c->xtwx[j * p + k] = acc[j * ps + k];
-}
-#endif
-
 /* no-tree-loop-distribute-patterns: the short per-row zero padding must not
  * become a memset call */
 __attribute__((optimize("no-tree-loop-distribute-patterns")))
@@ -276,46 +237,41 @@ static void normal_chunk_run(void *arg)
     double row[64];
     memset(c->xtwx, 0, p * p * sizeof *c->xtwx);
     memset(c->xtwz, 0, p * sizeof *c->xtwz);
-#ifdef OBS_HAVE_FMA_KERNEL
-    if (p <= NORMAL_PMAX && c->fma) {
-        normal_chunk_fma(c);
-        return;
-    }
-#endif
     if (p <= NORMAL_PMAX) {
         /* Blocks of NORMAL_BLOCK rows (rows of weight 0 left out) are
-         * copied row-major (stride ps, zero padded) with T = w x_j; each
-         * tile of elements (j..j+1, k..k+3), k >= j rounded down to 4 (the
-         * sums left of the diagonal or past column p are dropped), is
-         * accumulated over the block's rows in four SSE2 registers.  Each
-         * element adds the same terms (w x_j) x_k in row order as the plain
-         * loop below: the same bits. */
-        const size_t ps = (p + 4) & ~(size_t)3, ts = p + 1;
-        double X[NORMAL_BLOCK * (NORMAL_PMAX + 4)], T[NORMAL_BLOCK * (NORMAL_PMAX + 1)];
-        double acc[(NORMAL_PMAX + 1) * (NORMAL_PMAX + 4)];
+         * copied row-major (stride ps, zero padded) with T = w x_j; tiles
+         * of elements (j, k >= j rounded down to 4; 2 x 4 by SSE2 or 4 x 4
+         * by AVX2 + FMA; the sums left of the diagonal or past column p are
+         * dropped) are accumulated over the block's rows in vector
+         * registers.  Each element adds the terms (w x_j) x_k in row order
+         * as the plain loop below (fused into the sum with FMA): the SSE2
+         * route gives the plain loop's bits. */
+        const size_t ps = (p + 4) & ~(size_t)3;
+        double X[NORMAL_BLOCK * (NORMAL_PMAX + 4)], T[NORMAL_BLOCK * (NORMAL_PMAX + 4)];
+        double acc[(NORMAL_PMAX + 4) * (NORMAL_PMAX + 4)];
         double *xtwz = c->xtwz;
-        memset(acc, 0, (p + 1) * ps * sizeof *acc);
+        memset(acc, 0, ps * ps * sizeof *acc);
         size_t i = c->lo;
         while (i < c->hi) {
             size_t nb = 0;
             for (; i < c->hi && nb < NORMAL_BLOCK; i++) {
                 const double wi = c->wt[i];
                 if (wi == 0.0) continue;
-                double *xr = X + nb * ps, *tr = T + nb * ts;
+                double *xr = X + nb * ps, *tr = T + nb * ps;
                 for (size_t j = 0; j < p; j++) {
                     const double v = xcol[j][i];
                     xr[j] = v;
                     tr[j] = wi * v;
                     xtwz[j] += c->wz[i] * v;
                 }
-                for (size_t j = p; j < ps; j++) xr[j] = 0.0;
-                tr[p] = 0.0;
+                for (size_t j = p; j < ps; j++) xr[j] = tr[j] = 0.0;
                 nb++;
             }
-            for (size_t j = 0; j < p; j += 2) {
-                for (size_t k = j & ~(size_t)3; k < p; k += 4)
-                    obs_tile_2x4(acc + j * ps + k, ps, T + j, ts, X + k, ps, nb);
-            }
+#ifdef OBS_HAVE_FMA_KERNEL
+            if (c->fma) obs_tiles_upper_fma(acc, ps, T, X, ps, p, nb);
+            else
+#endif
+                obs_tiles_upper(acc, ps, T, X, ps, p, nb);
         }
         for (size_t j = 0; j < p; j++)
             for (size_t k = j; k < p; k++) c->xtwx[j * p + k] = acc[j * ps + k];

@@ -36,6 +36,22 @@ static inline void obs_tile_2x4(double *c, size_t cstride, const double *t, size
     memcpy(c1, &b0, sizeof b0); memcpy(c1 + 2, &b1, sizeof b1);
 }
 
+/* The same tiles with the SSE2 kernel (2 x 4): every element adds its
+ * terms in row order with separate multiply and add (see obs_tile_2x4). */
+static inline void obs_tiles_lower(double *acc, size_t s, const double *T, const double *X, size_t xs,
+                                   size_t p, size_t nb)
+{
+    for (size_t i = 0; i < p; i += 2)
+        for (size_t j = 0; j <= i + 1; j += 4) obs_tile_2x4(acc + i * s + j, s, T + i, s, X + j, xs, nb);
+}
+
+static inline void obs_tiles_upper(double *acc, size_t s, const double *T, const double *X, size_t xs,
+                                   size_t p, size_t nb)
+{
+    for (size_t j = 0; j < p; j += 2)
+        for (size_t k = j & ~(size_t)3; k < p; k += 4) obs_tile_2x4(acc + j * s + k, s, T + j, s, X + k, xs, nb);
+}
+
 /* y += s x over p elements, two at a time in SSE2 registers (separate
  * multiply and add: each element gets exactly y_i + s x_i, as the plain
  * loop; y and x never overlap). */
@@ -88,6 +104,26 @@ __attribute__((target("avx2,fma"))) static inline void obs_tile_4x4_fma(
     _mm256_storeu_pd(c + cstride, c1);
     _mm256_storeu_pd(c + 2 * cstride, c2);
     _mm256_storeu_pd(c + 3 * cstride, c3);
+}
+
+/* The tiles of a cross-product block: acc (row stride s) += sum over nb
+ * rows r of T[r][i] X[r][j], T rows s apart, X rows xs apart, both zero
+ * beyond column p up to a multiple of 4 (T) or readable (X: the sums
+ * that pick up columns >= p are dropped by the caller), acc s >= p + 1
+ * rounded up to 4 rows and columns.  _lower covers j <= i (the Cox
+ * information), _upper k >= j (the logistic X'WX). */
+__attribute__((target("avx2,fma"))) static inline void obs_tiles_lower_fma(
+    double *acc, size_t s, const double *T, const double *X, size_t xs, size_t p, size_t nb)
+{
+    for (size_t i = 0; i < p; i += 4)
+        for (size_t j = 0; j <= i; j += 4) obs_tile_4x4_fma(acc + i * s + j, s, T + i, s, X + j, xs, nb);
+}
+
+__attribute__((target("avx2,fma"))) static inline void obs_tiles_upper_fma(
+    double *acc, size_t s, const double *T, const double *X, size_t xs, size_t p, size_t nb)
+{
+    for (size_t j = 0; j < p; j += 4)
+        for (size_t k = j; k < p; k += 4) obs_tile_4x4_fma(acc + j * s + k, s, T + j, s, X + k, xs, nb);
 }
 
 /* out[k] = wt[k] exp(x[k]) for k < n, |x[k]| <= 700, by AVX2 + FMA (simd.c;
