@@ -294,11 +294,7 @@ static void fast_cross(fast_chunk *c)
                 for (size_t i = 0; i < p; i++) T[r * ts + i] = v * X[r * p + i];
                 for (size_t i = p; i < ts; i++) T[r * ts + i] = 0.0;
             }
-#ifdef OBS_HAVE_FMA_KERNEL
-            if (c->fma) obs_tiles_lower_fma(acc, ts, T, X, p, p, nb);
-            else
-#endif
-                obs_tiles_lower(acc, ts, T, X, p, p, nb);
+            obs_tiles(c->fma, 0, acc, ts, T, X, p, p, nb);
         }
         for (size_t i = 0; i < p; i++)
             for (size_t j = 0; j <= i; j++) cm[j * p + i] = acc[i * ts + j];

@@ -267,11 +267,7 @@ static void normal_chunk_run(void *arg)
                 for (size_t j = p; j < ps; j++) xr[j] = tr[j] = 0.0;
                 nb++;
             }
-#ifdef OBS_HAVE_FMA_KERNEL
-            if (c->fma) obs_tiles_upper_fma(acc, ps, T, X, ps, p, nb);
-            else
-#endif
-                obs_tiles_upper(acc, ps, T, X, ps, p, nb);
+            obs_tiles(c->fma, 1, acc, ps, T, X, ps, p, nb);
         }
         for (size_t j = 0; j < p; j++)
             for (size_t k = j; k < p; k++) c->xtwx[j * p + k] = acc[j * ps + k];

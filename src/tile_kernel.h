@@ -132,4 +132,20 @@ __attribute__((target("avx2,fma"))) static inline void obs_tiles_upper_fma(
 void obs_scaled_exp_fma(double *out, const double *wt, const double *x, size_t n);
 #endif
 
+/* The tiles, upper (k >= j) or lower (j <= i), by AVX2 + FMA when fma
+ * (obs_simd_fma()), else by SSE2. */
+static inline void obs_tiles(int fma, int upper, double *acc, size_t s, const double *T, const double *X,
+                             size_t xs, size_t p, size_t nb)
+{
+#ifdef OBS_HAVE_FMA_KERNEL
+    if (fma) {
+        (upper ? obs_tiles_upper_fma : obs_tiles_lower_fma)(acc, s, T, X, xs, p, nb);
+        return;
+    }
+#else
+    (void)fma;
+#endif
+    (upper ? obs_tiles_upper : obs_tiles_lower)(acc, s, T, X, xs, p, nb);
+}
+
 #endif
