@@ -272,10 +272,12 @@ static obs_status drop_incomplete(const obs_table *t, const usecol *use, size_t 
     size_t nrow = t->nrow;
     unsigned char *drop = calloc(nrow + 1, 1);
     size_t *count = calloc(nuse + 1, sizeof(size_t));
+    size_t ndrop = 0;
     if (!drop || !count) goto nomem;
     for (size_t u = 0; u < nuse; u++) {
         const obs_column *c = use[u].col;
         if (!may_have_missing(c, nrow)) continue;
+        ndrop++;   /* a column with a missing value (rows may drop) */
         for (size_t i = 0; i < nrow; i++)
             if (!drop[i] && is_missing(c, i)) {
                 drop[i] = 1;
@@ -297,8 +299,13 @@ static obs_status drop_incomplete(const obs_table *t, const usecol *use, size_t 
     fr->n_read = nrow;
     fr->row = malloc((nrow + 1) * sizeof(size_t));
     if (!fr->row) goto nomem;
-    for (size_t i = 0; i < nrow; i++)
-        if (!drop[i]) fr->row[fr->n++] = i;
+    if (!ndrop) {   /* every row kept: the flags were never set */
+        for (size_t i = 0; i < nrow; i++) fr->row[i] = i;
+        fr->n = nrow;
+    } else {
+        for (size_t i = 0; i < nrow; i++)
+            if (!drop[i]) fr->row[fr->n++] = i;
+    }
     fr->n_dropped = nrow - fr->n;
     free(drop);
     free(count);
