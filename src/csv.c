@@ -49,6 +49,9 @@
  *    every size derived from the input is checked for overflow.
  */
 #include <math.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -502,6 +505,21 @@ static int grow_rows(columns *c, size_t want)
     return 0;
 }
 
+#ifdef __SSE2__
+/* Bit i of *comma: byte p[i] is ','; of *stop: it is '\n', '\r', '"' or NUL
+ * (i < 16; reads p[0..15]). */
+static inline void csv_masks16(const char *p, unsigned *comma, unsigned *stop)
+{
+    const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    *comma = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')));
+    const __m128i st = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
+                                                 _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))),
+                                    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                                 _mm_cmpeq_epi8(v, _mm_setzero_si128())));
+    *stop = (unsigned)_mm_movemask_epi8(st);
+}
+#endif
+
 /* Fast skip of the last `nf` fields of a row, none of them read (columns
  * skipped or already text): on success *pp points at the row's line end
  * ('\n', a CR that ends the line, or r->end), exactly where nf calls of
@@ -520,6 +538,21 @@ static int skip_rest_fast(const reader *r, const char **pp, size_t nf)
 /* how many bytes of a mask have their high bit set (the byte sum of the
  * 0/1 bytes lands in the top byte: no popcount instruction at -O2) */
 #define CSV_BYTES_SET(m) ((size_t)((((m) >> 7) * 0x0101010101010101ULL) >> 56))
+#ifdef __SSE2__
+    /* sixteen bytes at a time: bit masks of the commas and of the stops */
+    while (end - p >= 16) {
+        unsigned cm, stop;
+        csv_masks16(p, &cm, &stop);
+        if (stop) {
+            unsigned b = (unsigned)__builtin_ctz(stop);
+            commas += (size_t)__builtin_popcount(cm & ((1u << b) - 1));
+            p += b;
+            goto at_stop;
+        }
+        commas += (size_t)__builtin_popcount(cm);
+        p += 16;
+    }
+#endif
     while (end - p >= 8) {
         uint64_t v, stop;
         memcpy(&v, p, 8);
@@ -563,6 +596,22 @@ static int skip_some_fast(const reader *r, const char **pp, size_t nf)
 {
     const char *p = *pp, *end = r->end;
     size_t need = nf;                 /* commas still to pass, >= 1 */
+#ifdef __SSE2__
+    while (end - p >= 16) {
+        unsigned cm, stop;
+        csv_masks16(p, &cm, &stop);
+        if (stop) cm &= (1u << __builtin_ctz(stop)) - 1;        /* commas before it */
+        const size_t nc = (size_t)__builtin_popcount(cm);
+        if (nc >= need) {
+            for (size_t t = 1; t < need; t++) cm &= cm - 1;     /* drop the first need-1 */
+            *pp = p + __builtin_ctz(cm);
+            return 1;
+        }
+        if (stop) return 0;
+        need -= nc;
+        p += 16;
+    }
+#endif
     while (end - p >= 8) {
         uint64_t v;
         memcpy(&v, p, 8);
@@ -813,7 +862,22 @@ static void count_half(void *arg)
 {
     half *h = arg;
     size_t nl = 0;
-    for (const char *q = h->p; (q = memchr(q, '\n', (size_t)(h->r.end - q))); q++) nl++;
+    const char *q = h->p, *end = h->r.end;
+#ifdef __SSE2__
+    /* sixteen bytes at a time: per-byte counts of '\n' (0 or -1 from the
+     * compare, subtracted), summed every 255 steps before a byte overflows */
+    while (end - q >= 16) {
+        size_t steps = (size_t)(end - q) / 16;
+        if (steps > 255) steps = 255;
+        __m128i acc = _mm_setzero_si128();
+        for (size_t s = 0; s < steps; s++, q += 16)
+            acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)q),
+                                                   _mm_set1_epi8('\n')));
+        const __m128i sad = _mm_sad_epu8(acc, _mm_setzero_si128());
+        nl += (size_t)_mm_cvtsi128_si32(sad) + (size_t)_mm_extract_epi16(sad, 4);
+    }
+#endif
+    for (; q < end; q++) nl += (*q == '\n');
     h->newlines = nl;
 }
 
