@@ -505,10 +505,15 @@ static int grow_rows(columns *c, size_t want)
     return 0;
 }
 
+/* One chunk of CSV_CHUNK bytes at p (all readable): bit i of *comma set
+ * when p[i] is ',', of *stop when it is '\n', '\r', '"' or NUL.  SSE2
+ * compares sixteen bytes (every x86-64 has SSE2); elsewhere eight bytes
+ * as a word, with exact per-byte masks (a zero byte of v ^ pattern:
+ * ~(((w & 0x7F..) + 0x7F..) | w | 0x7F..), no false positive) whose high
+ * bits are gathered into the low byte by one multiplication. */
 #ifdef __SSE2__
-/* Bit i of *comma: byte p[i] is ','; of *stop: it is '\n', '\r', '"' or NUL
- * (i < 16; reads p[0..15]). */
-static inline void csv_masks16(const char *p, unsigned *comma, unsigned *stop)
+#define CSV_CHUNK 16
+static inline void csv_masks(const char *p, unsigned *comma, unsigned *stop)
 {
     const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
     *comma = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')));
@@ -518,55 +523,46 @@ static inline void csv_masks16(const char *p, unsigned *comma, unsigned *stop)
                                                  _mm_cmpeq_epi8(v, _mm_setzero_si128())));
     *stop = (unsigned)_mm_movemask_epi8(st);
 }
+#else
+#define CSV_CHUNK 8
+#define CSV_ZMASK(w) (~((((w) & 0x7F7F7F7F7F7F7F7FULL) + 0x7F7F7F7F7F7F7F7FULL) | (w) | 0x7F7F7F7F7F7F7F7FULL))
+#define CSV_PACK(m) ((unsigned)((((m) >> 7) * 0x0102040810204080ULL) >> 56))
+static inline void csv_masks(const char *p, unsigned *comma, unsigned *stop)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    *comma = CSV_PACK(CSV_ZMASK(v ^ 0x2C2C2C2C2C2C2C2CULL));
+    *stop = CSV_PACK(CSV_ZMASK(v ^ 0x0A0A0A0A0A0A0A0AULL) | CSV_ZMASK(v ^ 0x0D0D0D0D0D0D0D0DULL) |
+                     CSV_ZMASK(v ^ 0x2222222222222222ULL) | CSV_ZMASK(v));
+}
+#undef CSV_ZMASK
+#undef CSV_PACK
 #endif
 
 /* Fast skip of the last `nf` fields of a row, none of them read (columns
  * skipped or already text): on success *pp points at the row's line end
  * ('\n', a CR that ends the line, or r->end), exactly where nf calls of
  * read_field/next_field would leave it before the last next_field, and 1 is
- * returned.  Eight bytes at a time, with exact per-byte masks (a zero byte
- * of v ^ pattern: ~(((w & 0x7F..) + 0x7F..) | w | 0x7F..), no false
- * positive): the commas before the first '\n', '\r', '"' or NUL are
- * counted.  Anything unusual (a quote, a NUL, a CR inside a field, a row
- * with more or fewer fields) returns 0 with *pp untouched, and the caller
- * takes the field-by-field path, which gives the same results and messages. */
+ * returned.  A chunk at a time (csv_masks): the commas before the first
+ * '\n', '\r', '"' or NUL are counted.  Anything unusual (a quote, a NUL, a
+ * CR inside a field, a row with more or fewer fields) returns 0 with *pp
+ * untouched, and the caller takes the field-by-field path, which gives the
+ * same results and messages. */
 static int skip_rest_fast(const reader *r, const char **pp, size_t nf)
 {
     const char *p = *pp, *end = r->end;
     size_t commas = 0;
-#define CSV_ZMASK(w) (~((((w) & 0x7F7F7F7F7F7F7F7FULL) + 0x7F7F7F7F7F7F7F7FULL) | (w) | 0x7F7F7F7F7F7F7F7FULL))
-/* how many bytes of a mask have their high bit set (the byte sum of the
- * 0/1 bytes lands in the top byte: no popcount instruction at -O2) */
-#define CSV_BYTES_SET(m) ((size_t)((((m) >> 7) * 0x0101010101010101ULL) >> 56))
-#ifdef __SSE2__
-    /* sixteen bytes at a time: bit masks of the commas and of the stops */
-    while (end - p >= 16) {
+    while (end - p >= CSV_CHUNK) {
         unsigned cm, stop;
-        csv_masks16(p, &cm, &stop);
+        csv_masks(p, &cm, &stop);
         if (stop) {
-            unsigned b = (unsigned)__builtin_ctz(stop);
+            const unsigned b = (unsigned)__builtin_ctz(stop);
             commas += (size_t)__builtin_popcount(cm & ((1u << b) - 1));
             p += b;
             goto at_stop;
         }
         commas += (size_t)__builtin_popcount(cm);
-        p += 16;
-    }
-#endif
-    while (end - p >= 8) {
-        uint64_t v, stop;
-        memcpy(&v, p, 8);
-        uint64_t cm = CSV_ZMASK(v ^ 0x2C2C2C2C2C2C2C2CULL);
-        stop = CSV_ZMASK(v ^ 0x0A0A0A0A0A0A0A0AULL) | CSV_ZMASK(v ^ 0x0D0D0D0D0D0D0D0DULL) |
-               CSV_ZMASK(v ^ 0x2222222222222222ULL) | CSV_ZMASK(v);
-        if (stop) {
-            unsigned b = (unsigned)__builtin_ctzll(stop);      /* 8 * byte + 7 */
-            commas += CSV_BYTES_SET(cm & ((1ULL << b) - 1));
-            p += b / 8;
-            goto at_stop;
-        }
-        commas += CSV_BYTES_SET(cm);
-        p += 8;
+        p += CSV_CHUNK;
     }
     for (; p < end; p++) {
         char c = *p;
@@ -589,17 +585,16 @@ at_stop:
 /* Fast skip of `nf` fields, none of them read, that are followed by more
  * fields of the row: on success *pp points at the comma that ends the last
  * of them (where nf - 1 calls of read_field/next_field and one read_field
- * would leave it) and 1 is returned; the masks as in skip_rest_fast.  A
- * quote, NUL, CR or line end before the nf-th comma returns 0 with *pp
+ * would leave it) and 1 is returned; a chunk at a time as skip_rest_fast.
+ * A quote, NUL, CR or line end before the nf-th comma returns 0 with *pp
  * untouched: the caller takes the field-by-field path. */
 static int skip_some_fast(const reader *r, const char **pp, size_t nf)
 {
     const char *p = *pp, *end = r->end;
     size_t need = nf;                 /* commas still to pass, >= 1 */
-#ifdef __SSE2__
-    while (end - p >= 16) {
+    while (end - p >= CSV_CHUNK) {
         unsigned cm, stop;
-        csv_masks16(p, &cm, &stop);
+        csv_masks(p, &cm, &stop);
         if (stop) cm &= (1u << __builtin_ctz(stop)) - 1;        /* commas before it */
         const size_t nc = (size_t)__builtin_popcount(cm);
         if (nc >= need) {
@@ -609,25 +604,7 @@ static int skip_some_fast(const reader *r, const char **pp, size_t nf)
         }
         if (stop) return 0;
         need -= nc;
-        p += 16;
-    }
-#endif
-    while (end - p >= 8) {
-        uint64_t v;
-        memcpy(&v, p, 8);
-        uint64_t cm = CSV_ZMASK(v ^ 0x2C2C2C2C2C2C2C2CULL);
-        uint64_t stop = CSV_ZMASK(v ^ 0x0A0A0A0A0A0A0A0AULL) | CSV_ZMASK(v ^ 0x0D0D0D0D0D0D0D0DULL) |
-                        CSV_ZMASK(v ^ 0x2222222222222222ULL) | CSV_ZMASK(v);
-        if (stop) cm &= (1ULL << __builtin_ctzll(stop)) - 1;   /* commas before it */
-        size_t nc = CSV_BYTES_SET(cm);
-        if (nc >= need) {
-            for (size_t t = 1; t < need; t++) cm &= cm - 1;     /* drop the first need-1 */
-            *pp = p + __builtin_ctzll(cm) / 8;
-            return 1;
-        }
-        if (stop) return 0;
-        need -= nc;
-        p += 8;
+        p += CSV_CHUNK;
     }
     for (; p < end; p++) {
         char c = *p;
@@ -639,8 +616,6 @@ static int skip_some_fast(const reader *r, const char **pp, size_t nf)
     }
     return 0;
 }
-#undef CSV_ZMASK
-#undef CSV_BYTES_SET
 
 /* The common row, read in one tight loop: every field unquoted, each
  * numeric column's field a plain decimal (obs_scan_decimal's grammar), the
