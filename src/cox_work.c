@@ -46,11 +46,8 @@ void cox_work_free(cox_work *w)
     memset(w, 0, sizeof *w);
 }
 
-/* Contract: d holds n rows (n >= 1) and p >= 0 columns as obs_cox_data says.
- * Checks every value (OBS_EDATA names the 1-based row), then fills w (all
- * arrays allocated here; cox_work_free releases them, also after an error). */
-/* A share of cox_work_init's centring (columns [lo, hi)) or gather (rows
- * [lo, hi) of the input). */
+/* A share of cox_work_init's work: rows [lo, hi) of the input (checks,
+ * inverse permutation, sorted copies) or columns [lo, hi) (scales). */
 typedef struct {
     const obs_cox_data *d;
     cox_work *w;
@@ -64,18 +61,23 @@ typedef struct {
     unsigned char *nonbin;       /* check_chunk_run: p flags, a value not in {-1, 0, 1} */
 } work_chunk;
 
-/* 1 when row i passes every check of cox_work_init. */
-static int row_ok(const obs_cox_data *d, const double *const *xc, size_t i)
+/* What is wrong with row i: the message of the first failing check, a
+ * format taking the 1-based row and covariate (*col, 0-based), or NULL. */
+static const char *row_problem(const obs_cox_data *d, const double *const *xc, size_t i, size_t *col)
 {
-    const size_t n = d->n;
-    int ok = isfinite(d->stop[i]) && (d->status[i] == 0 || d->status[i] == 1) &&
-             (!d->start || (isfinite(d->start[i]) && d->start[i] < d->stop[i])) &&
-             (!d->weights || (isfinite(d->weights[i]) && d->weights[i] >= 0)) &&
-             (!d->offset || isfinite(d->offset[i])) &&
-             (!d->cluster || (d->cluster[i] >= 0 && (size_t)d->cluster[i] < n)) &&
-             (!d->strata || d->strata[i] >= 0);
-    for (size_t j = 0; ok && j < d->p; j++) ok = isfinite(xc[j][i]);
-    return ok;
+    if (!isfinite(d->stop[i])) return "cox: row %zu: time is not finite";
+    if (d->start && !(isfinite(d->start[i]) && d->start[i] < d->stop[i]))
+        return "cox: row %zu: start time must be less than stop time";
+    if (d->status[i] != 0 && d->status[i] != 1) return "cox: row %zu: status must be 0 or 1";
+    if (d->weights && !(isfinite(d->weights[i]) && d->weights[i] >= 0))
+        return "cox: row %zu: weight must be >= 0";
+    if (d->offset && !isfinite(d->offset[i])) return "cox: row %zu: offset is not finite";
+    if (d->cluster && (d->cluster[i] < 0 || (size_t)d->cluster[i] >= d->n))
+        return "cox: row %zu: cluster code out of range";
+    if (d->strata && d->strata[i] < 0) return "cox: row %zu: negative stratum code";
+    for (size_t j = 0; j < d->p; j++)
+        if (!isfinite(xc[j][i])) { *col = j; return "cox: row %zu: covariate %zu is not finite"; }
+    return NULL;
 }
 
 /* The first row of [lo, hi) that fails a check of cox_work_init (hi:
@@ -104,7 +106,7 @@ static void check_chunk_run(void *arg)
             bad |= (t - t != 0.0) | (d->status[i] != 0 && d->status[i] != 1);
         }
         if (d->start || wt || d->offset || d->cluster || d->strata)
-            for (size_t i = i0; i < i1 && !bad; i++) bad |= !row_ok(d, xc, i);
+            for (size_t i = i0; i < i1 && !bad; i++) bad |= (row_problem(d, xc, i, &(size_t){0}) != NULL);
         for (size_t j = 0; j < p; j++) {
             const double *x = xc[j];
             double s = c->colsum[j];
@@ -130,7 +132,7 @@ static void check_chunk_run(void *arg)
         }
         if (bad) {
             for (size_t i = i0; i < i1; i++)
-                if (!row_ok(d, xc, i)) { c->bad = i; return; }
+                if (row_problem(d, xc, i, &(size_t){0})) { c->bad = i; return; }
         }
         if (wt) for (size_t i = i0; i < i1; i++) wsum += wt[i];
         else wsum += (double)(i1 - i0);
@@ -191,6 +193,9 @@ static void scatter_chunk_run(void *arg)
     }
 }
 
+/* Contract: d holds n rows (n >= 1) and p >= 0 columns as obs_cox_data says.
+ * Checks every value (OBS_EDATA names the 1-based row), then fills w (all
+ * arrays allocated here; cox_work_free releases them, also after an error). */
 obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
                          obs_error *err)
 {
@@ -234,30 +239,12 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
             }
         }
     }
-    for (size_t i = first_bad; i < n; i++) {
-        rc = OBS_EDATA;
-        if (!isfinite(d->stop[i]))
-            obs_error_set(err, rc, "cox: row %zu: time is not finite", i + 1);
-        else if (d->start && !(isfinite(d->start[i]) && d->start[i] < d->stop[i]))
-            obs_error_set(err, rc, "cox: row %zu: start time must be less than stop time", i + 1);
-        else if (d->status[i] != 0 && d->status[i] != 1)
-            obs_error_set(err, rc, "cox: row %zu: status must be 0 or 1", i + 1);
-        else if (d->weights && !(isfinite(d->weights[i]) && d->weights[i] >= 0))
-            obs_error_set(err, rc, "cox: row %zu: weight must be >= 0", i + 1);
-        else if (d->offset && !isfinite(d->offset[i]))
-            obs_error_set(err, rc, "cox: row %zu: offset is not finite", i + 1);
-        else if (d->cluster && (d->cluster[i] < 0 || (size_t)d->cluster[i] >= n))
-            obs_error_set(err, rc, "cox: row %zu: cluster code out of range", i + 1);
-        else if (d->strata && d->strata[i] < 0)
-            obs_error_set(err, rc, "cox: row %zu: negative stratum code", i + 1);
-        else {
-            rc = OBS_OK;
-            for (size_t j = 0; j < p && !rc; j++)
-                if (!isfinite(xc[j][i]))
-                    rc = obs_error_set(err, OBS_EDATA, "cox: row %zu: covariate %zu is not finite",
-                                       i + 1, j + 1);
-        }
-        if (rc) { free(xc); return rc; }
+    if (first_bad < n) {   /* the first row that fails a check, named */
+        size_t j = 0;
+        const char *why = row_problem(d, xc, first_bad, &j);   /* sets j: before the call below */
+        rc = obs_error_set(err, OBS_EDATA, why, first_bad + 1, j + 1);
+        free(xc);
+        return rc;
     }
     if (!(sumw > 0)) {
         free(xc);
