@@ -116,13 +116,12 @@ static void fast_eta(fast_chunk *c)
     size_t k = c->lo;
     int zero = 1;
     for (size_t j = 0; j < p && zero; j++) zero = (c->beta[j] == 0.0);
-    if (zero) {
-        /* the first step (b = 0): eta is the offset; x is not read (the sum
-         * below would add zeros, which changes at most the sign of a zero) */
+    /* the first step (b = 0): eta is the offset, x is not read (the sums
+     * below would add zeros, which changes at most the sign of a zero);
+     * else four rows at a time (four independent sums, each in the order
+     * of the general pass: the same bits, without the latency chain) */
+    if (zero)
         for (; k < c->hi; k++) w->eta[k] = w->off[k] + 0.0;
-    }
-    /* four rows at a time (four independent sums, each in the order of
-     * the general pass: the same bits, without the latency chain) */
     for (; k + 4 <= c->hi; k += 4) {
         const double *x0 = w->x + k * p;
         double e0 = w->off[k], e1 = w->off[k + 1], e2 = w->off[k + 2], e3 = w->off[k + 3];
@@ -144,22 +143,22 @@ static void fast_eta(fast_chunk *c)
     }
     c->maxabs = mx;
     if (mx > 200) return;
-    double denom = 0.0;
 #ifdef OBS_HAVE_FMA_KERNEL
-    if (c->fma) {
-        obs_scaled_exp_fma(w->rw + c->lo, w->wt + c->lo, w->eta + c->lo, c->hi - c->lo);
-        for (k = c->carry_lo; k < c->hi; k++) denom += w->rw[k];
-        c->carry_denom = denom;
-        return;
-    }
+    if (c->fma) obs_scaled_exp_fma(w->rw + c->lo, w->wt + c->lo, w->eta + c->lo, c->hi - c->lo);
+    else
 #endif
-    for (k = c->lo; k < c->carry_lo; k++) w->rw[k] = w->wt[k] * exp(w->eta[k]);
-    for (; k < c->hi; k++) {
-        const double r = w->wt[k] * exp(w->eta[k]);
-        w->rw[k] = r;
-        denom += r;
-    }
+        for (k = c->lo; k < c->hi; k++) w->rw[k] = w->wt[k] * exp(w->eta[k]);
+    double denom = 0.0;
+    for (k = c->carry_lo; k < c->hi; k++) denom += w->rw[k];
     c->carry_denom = denom;
+}
+
+/* The part [*b, *e) of stratum s inside rows [lo, hi); 0 when empty. */
+static int stratum_part(const cox_work *w, size_t s, size_t lo, size_t hi, size_t *b, size_t *e)
+{
+    *b = w->sbeg[s] > lo ? w->sbeg[s] : lo;
+    *e = w->sbeg[s + 1] < hi ? w->sbeg[s + 1] : hi;
+    return *b < *e;
 }
 
 /* Step 2 on [lo, hi): the running sums down each stratum of the half. */
@@ -175,9 +174,8 @@ static void fast_sums(fast_chunk *c)
     memset(imat, 0, p * p * sizeof *imat);
     c->g_first = 0;
     for (size_t s = 0; s < w->nstrata; s++) {
-        if (w->sbeg[s + 1] <= c->lo || w->sbeg[s] >= c->hi) continue;
-        const size_t b = w->sbeg[s] > c->lo ? w->sbeg[s] : c->lo;
-        const size_t e = w->sbeg[s + 1] < c->hi ? w->sbeg[s + 1] : c->hi;
+        size_t b, e;
+        if (!stratum_part(w, s, c->lo, c->hi, &b, &e)) continue;
         const int carried = (b == c->lo && c->carried);
         double denom = carried ? c->carry_denom : 0.0;
         memset(a, 0, p * sizeof *a);
@@ -244,9 +242,8 @@ static void fast_weights(fast_chunk *c)
     const double *gc = w->gcoef;
     size_t gg = c->g1;
     for (size_t s = w->nstrata; s-- > 0;) {
-        if (w->sbeg[s + 1] <= c->lo || w->sbeg[s] >= c->hi) continue;
-        const size_t b = w->sbeg[s] > c->lo ? w->sbeg[s] : c->lo;
-        const size_t e = w->sbeg[s + 1] < c->hi ? w->sbeg[s + 1] : c->hi;
+        size_t b, e;
+        if (!stratum_part(w, s, c->lo, c->hi, &b, &e)) continue;
         double C = (e == c->hi && w->sbeg[s + 1] > c->hi) ? c->C0 : 0.0;
         for (size_t k = e; k > b;) {
             const double t = w->stop[k - 1];

@@ -217,8 +217,8 @@ obs_status cox_work_init(cox_work *w, const obs_cox_data *d, obs_cox_ties ties,
     unsigned char *nonbin = (unsigned char *)(colsum + 2 * p + 1);
 
     /* the checks on two halves of the rows at once, with each half's
-     * weighted column sums and {-1, 0, 1} flags; the message comes from the
-     * first row that fails a check (the loop below, from there) */
+     * weighted column sums and {-1, 0, 1} flags; the first row that fails
+     * a check is named below */
     size_t first_bad = n;
     double sumw = 0.0;
     {
