@@ -45,6 +45,18 @@ obs_status obs_balance_compute(const double *x, size_t n, size_t p, const int *t
                                const double *w, obs_estimand estimand,
                                obs_balance_row *rows, obs_error *err)
 {
+    const double **xcol = malloc((p + 1) * sizeof *xcol);
+    if (!xcol) return obs_error_set(err, OBS_ENOMEM, "balance: out of memory");
+    for (size_t j = 0; j < p; j++) xcol[j] = x + j * n;
+    obs_status rc = obs_balance_compute_cols(xcol, n, p, treat, w, estimand, rows, err);
+    free(xcol);
+    return rc;
+}
+
+obs_status obs_balance_compute_cols(const double *const *xcol, size_t n, size_t p, const int *treat,
+                                    const double *w, obs_estimand estimand,
+                                    obs_balance_row *rows, obs_error *err)
+{
     size_t n1 = 0, n0 = 0;
     double w1 = 0, w0 = 0;
     for (size_t i = 0; i < n; i++) {
@@ -71,7 +83,7 @@ obs_status obs_balance_compute(const double *x, size_t n, size_t p, const int *t
         b += (treat[i] == 0);
     }
     for (size_t j = 0; j < p; j++) {
-        const double *xj = x + j * n;
+        const double *xj = xcol[j];
         obs_balance_row *r = rows + j;
         int binary = 1;
         for (size_t i = 0; i < n && binary; i++) binary = xj[i] == 0 || xj[i] == 1;

@@ -39,4 +39,11 @@ obs_status obs_balance_compute(const double *x, size_t n, size_t p, const int *t
                                const double *w, obs_estimand estimand,
                                obs_balance_row *rows, obs_error *err);
 
+/* The same with the p columns given as pointers: column j is
+ * xcol[j][0..n-1] (columns needn't be contiguous: a model frame's xcol,
+ * or a chosen subset of them). */
+obs_status obs_balance_compute_cols(const double *const *xcol, size_t n, size_t p, const int *treat,
+                                    const double *w, obs_estimand estimand,
+                                    obs_balance_row *rows, obs_error *err);
+
 #endif

@@ -38,16 +38,13 @@ obs_status ps_balance(const obs_frame *fr, const int *treat, const double *w,
                       size_t *np, obs_error *err)
 {
     *np = ps_covariate_columns(fr, idx);
-    obs_status rc = OBS_OK;
-    /* consecutive columns (the usual case): one call for all of them, so
-     * the group row lists are built once (each column's numbers are
-     * computed exactly as alone) */
-    size_t k0 = 0;
-    while (k0 < *np && idx[k0] == idx[0] + k0) k0++;
-    if (*np > 1 && k0 == *np)
-        return obs_balance_compute(fr->x + idx[0] * fr->n, fr->n, *np, treat, w, est, rows, err);
-    for (size_t k = 0; k < *np && rc == OBS_OK; k++)
-        rc = obs_balance_compute(fr->x + idx[k] * fr->n, fr->n, 1, treat, w, est, rows + k, err);
+    /* one call for all the covariates: the group row lists are built once
+     * (each column's numbers are computed exactly as alone) */
+    const double **cols = malloc((*np + 1) * sizeof *cols);
+    if (!cols) return obs_error_set(err, OBS_ENOMEM, "balance: out of memory");
+    for (size_t k = 0; k < *np; k++) cols[k] = fr->xcol[idx[k]];
+    obs_status rc = obs_balance_compute_cols(cols, fr->n, *np, treat, w, est, rows, err);
+    free(cols);
     return rc;
 }
 

@@ -26,8 +26,8 @@ obs_status ps_fit(const obs_frame *fr, int want_auc, obs_logit_fit **fit, obs_er
 size_t ps_covariate_columns(const obs_frame *fr, size_t *idx);
 
 /* Balance of the frame's covariates (design without the intercept) with
- * after-weights w (or NULL).  rows: caller's array of fr->p; *np set.
- * Reads fr->x as n x p: fr must be built with borrow_columns 0. */
+ * after-weights w (or NULL), read through fr->xcol.  rows: caller's array
+ * of fr->p; *np set. */
 obs_status ps_balance(const obs_frame *fr, const int *treat, const double *w,
                       obs_estimand est, obs_balance_row *rows, size_t *idx,
                       size_t *np, obs_error *err);
