@@ -84,6 +84,7 @@ static int logical_value(const char *s)
 typedef struct {
     const obs_column *col;
     const char *name;
+    int finite;              /* drop_incomplete: numeric, no missing value, no +-Inf */
 } usecol;
 
 static obs_status add_use(usecol **u, size_t *n, size_t *cap, const obs_column *c)
@@ -99,6 +100,7 @@ static obs_status add_use(usecol **u, size_t *n, size_t *cap, const obs_column *
     }
     (*u)[*n].col = c;
     (*u)[*n].name = c->name;
+    (*u)[*n].finite = 0;
     (*n)++;
     return OBS_OK;
 }
@@ -207,7 +209,6 @@ nomem:
     return obs_error_set(err, OBS_ENOMEM, "model frame: out of memory");
 }
 
-/* Mark rows to drop, fill fr->exclusions, fr->n, fr->row. */
 /* Whole-column scans, SSE2 (every x86-64) where there is SSE2: a
  * complete column, the common case, costs one read instead of a
  * row-by-row test.  any_nan: some x[i] is NaN; any_nonfinite: some x[i] is
@@ -256,28 +257,36 @@ static int any_byte(const unsigned char *b, size_t n)
 }
 
 /* 1 when column c may hold a missing value in rows [0, nrow): a flag set
- * or (numeric) a NaN. */
-static int may_have_missing(const obs_column *c, size_t nrow)
+ * or (numeric) a NaN.  *finite = 1 when c is numeric with neither, nor an
+ * infinite value: one scan answers both questions for the common
+ * complete column (check_finite then skips it). */
+static int may_have_missing(const obs_column *c, size_t nrow, int *finite)
 {
-    if (c->missing && any_byte(c->missing, nrow)) return 1;
-    if (c->type == OBS_COL_NUMERIC) return any_nan(c->num, nrow);
+    *finite = 0;
+    const int flagged = c->missing && any_byte(c->missing, nrow);
+    if (c->type == OBS_COL_NUMERIC) {
+        if (!flagged && !any_nonfinite(c->num, nrow)) { *finite = 1; return 0; }
+        return flagged || any_nan(c->num, nrow);
+    }
+    if (flagged) return 1;
     for (size_t i = 0; i < nrow; i++)
         if (c->codes[i] < 0) return 1;
     return 0;
 }
 
-static obs_status drop_incomplete(const obs_table *t, const usecol *use, size_t nuse,
+/* Mark rows to drop, fill fr->exclusions, fr->n, fr->row. */
+static obs_status drop_incomplete(const obs_table *t, usecol *use, size_t nuse,
                                   obs_frame *fr, obs_error *err)
 {
     size_t nrow = t->nrow;
     unsigned char *drop = calloc(nrow + 1, 1);
     size_t *count = calloc(nuse + 1, sizeof(size_t));
-    size_t ndrop = 0;
+    size_t ncols_missing = 0;
     if (!drop || !count) goto nomem;
     for (size_t u = 0; u < nuse; u++) {
         const obs_column *c = use[u].col;
-        if (!may_have_missing(c, nrow)) continue;
-        ndrop++;   /* a column with a missing value (rows may drop) */
+        if (!may_have_missing(c, nrow, &use[u].finite)) continue;
+        ncols_missing++;   /* rows may drop */
         for (size_t i = 0; i < nrow; i++)
             if (!drop[i] && is_missing(c, i)) {
                 drop[i] = 1;
@@ -299,7 +308,7 @@ static obs_status drop_incomplete(const obs_table *t, const usecol *use, size_t 
     fr->n_read = nrow;
     fr->row = malloc((nrow + 1) * sizeof(size_t));
     if (!fr->row) goto nomem;
-    if (!ndrop) {   /* every row kept: the flags were never set */
+    if (!ncols_missing) {   /* every row kept: the flags were never set */
         for (size_t i = 0; i < nrow; i++) fr->row[i] = i;
         fr->n = nrow;
     } else {
@@ -327,7 +336,7 @@ nomem:
  * of a message naming the row (issue 8).  factor(), strata(), cluster() and
  * the groups of km/logrank take Inf as a level like any other. */
 static obs_status check_finite(const obs_table *t, const obs_formula *f, const obs_frame_spec *spec,
-                               const obs_frame *fr, obs_error *err)
+                               const usecol *use, size_t nuse, const obs_frame *fr, obs_error *err)
 {
     char loc[300];
     if (spec->rhs == OBS_FRAME_GROUPS) return OBS_OK;   /* terms are groups: Inf is a level */
@@ -339,6 +348,9 @@ static obs_status check_finite(const obs_table *t, const obs_formula *f, const o
                 continue;
             const obs_column *c = find_column(t, fv->columns[0]);
             if (!c || c->type != OBS_COL_NUMERIC) continue;
+            int known = 0;   /* found finite by drop_incomplete's scan */
+            for (size_t u = 0; u < nuse && !known; u++) known = use[u].col == c && use[u].finite;
+            if (known) continue;
             /* a branch-free scan first: x - x is NaN exactly for +-Inf (and
              * NaN, dropped already), so most columns cost one read */
             unsigned probe = 0;
@@ -676,9 +688,9 @@ obs_status obs_frame_build(const obs_table *t, const obs_formula *f,
     if (!fr) return obs_error_set(err, OBS_ENOMEM, "model frame: out of memory");
     obs_status rc = resolve(t, f, spec, &use, &nuse, err);
     if (!rc) rc = drop_incomplete(t, use, nuse, fr, err);
-    free(use);
     if (!rc) rc = build_response(t, f, spec, fr, err);
-    if (!rc) rc = check_finite(t, f, spec, fr, err);
+    if (!rc) rc = check_finite(t, f, spec, use, nuse, fr, err);
+    free(use);
     if (!rc) rc = obs_frame_build_rhs(t, f, spec, fr, err);
     if (!rc) rc = build_specials(t, f, spec, fr, err);
     if (rc) {
