@@ -26,7 +26,7 @@
 #include <string.h>
 #include "obsurv/logit.h"
 #include "obsurv/progress.h"
-#include "tile_kernel.h"
+#include "simd_math.h"
 #include "obsurv/dist.h"
 #include "obsurv/linalg.h"
 #include "obsurv/parallel.h"
@@ -41,16 +41,6 @@ static double mu_eta(double eta)
     if (eta > LOGIT_THRESH || eta < -LOGIT_THRESH)
         return DBL_EPSILON;
     double ex = exp(eta), opexp = 1.0 + ex;
-    return ex / (opexp * opexp);
-}
-
-/* mu_eta(eta) given ex = exp(eta) as eta_chunk_run's linkinv computed it
- * (linkinv and mu_eta call exp on the same range of eta): the same value. */
-static double mu_eta_ex(double eta, double ex)
-{
-    if (eta > LOGIT_THRESH || eta < -LOGIT_THRESH)
-        return DBL_EPSILON;
-    double opexp = 1.0 + ex;
     return ex / (opexp * opexp);
 }
 
@@ -204,107 +194,311 @@ static size_t wls_qr(double *a, double *qty, size_t n, size_t p, double *vtv,
 }
 
 /*
- * The fast route for all but the last IRLS step: the normal equations
- * X'WX b = X'Wz accumulated in one pass over the rows and solved by an
- * equilibrated Cholesky factorisation.  The rows are cut into two fixed
- * halves whose partial sums are added in order (same bits on one or two
- * threads).  The covariance of the last step is the inverse of the same
- * equilibrated factor.  Equilibrated pivots below 1e-7 (near aliasing) send
+ * The normal-equations route: each IRLS step solves X'WX b = X'Wz by an
+ * equilibrated Cholesky factorisation, the sums accumulated in one pass
+ * over the rows that also computes the step before it (irls_pass: the
+ * linear predictor eta = X b, mu, the deviance, and at these the next
+ * step's W and z).  Equilibrated pivots below 1e-7 (near aliasing) send
  * the whole fit to the QR route (wls_qr, R's column-order aliasing), so on
  * this route cond(X'WX) after equilibration is modest and the rounding, a
  * relative error of about cond * eps, stays far below the 1e-6 parity
- * tolerance (observed: about 1e-12 against glm on the golden cases).
+ * tolerance (observed: about 1e-12 against glm on the golden cases).  The
+ * covariance of the last step is the inverse of the same equilibrated
+ * factor.
  */
-typedef struct {
-    const double *const *xcol;   /* X: p columns of n */
-    const double *wt, *wz;       /* W, W z */
-    size_t n, p, lo, hi;
-    double *xtwx, *xtwz;         /* out: p*p lower triangle, p */
-    int fma;                     /* the AVX2 + FMA tiles (obs_simd_fma) */
-} normal_chunk;
+#define IRLS_PMAX 64     /* the normal route's widest design */
+#define IRLS_BLOCK 128   /* rows per block (a multiple of 4) */
+#define IRLS_COLS (IRLS_PMAX + 4)   /* X, z and zero padding to a multiple of 4 */
 
-#define NORMAL_PMAX 24
-#define NORMAL_BLOCK 128
-
-/* no-tree-loop-distribute-patterns: the short per-row zero padding must not
- * become a memset call */
-__attribute__((optimize("no-tree-loop-distribute-patterns")))
-static void normal_chunk_run(void *arg)
+/* Per row of a block of nb <= IRLS_BLOCK rows, R's binomial() with its
+ * guards (family.c: for |eta| > 30 linkinv uses eps or 1/eps for exp(eta)
+ * and mu.eta is DBL_EPSILON):
+ *   step (mu_given 0):  e = exp(eta), mu = e / (1 + e) into mu, and the unit
+ *                       deviance 2 w (-log q), q = mu (y = 1) or 1 - mu
+ *                       (y = 0), into dev (R: 2 w log(1/q), the same value);
+ *   start (mu_given 1): mu as given (glm's starting values), no deviance;
+ * then the IRLS working weight and response
+ *   mu.eta = e / (1 + e)^2,  W = w mu.eta^2 / (mu (1 - mu)),
+ *   z = eta + (y - mu) / mu.eta,  into W and z.
+ * w NULL means weights 1; W is 0 for a row of weight 0.  The portable
+ * route calls libm; the AVX2 + FMA route (logit_rows_fma) the same
+ * formulas with obs_exp4 / obs_log4 (within 1 ulp of libm's). */
+static void logit_rows(const double *eta, const double *y, const double *w, double *mu,
+                       int mu_given, size_t nb, double *W, double *z, double *dev)
 {
-    normal_chunk *c = arg;
-    const size_t p = c->p;
-    const double *const *xcol = c->xcol;
-    double row[64];
-    memset(c->xtwx, 0, p * p * sizeof *c->xtwx);
-    memset(c->xtwz, 0, p * sizeof *c->xtwz);
-    if (p <= NORMAL_PMAX) {
-        /* Blocks of NORMAL_BLOCK rows (rows of weight 0 left out) are
-         * copied row-major (stride ps, zero padded) with T = w x_j; tiles
-         * of elements (j, k >= j rounded down to 4; 2 x 4 by SSE2 or 4 x 4
-         * by AVX2 + FMA; the sums left of the diagonal or past column p are
-         * dropped) are accumulated over the block's rows in vector
-         * registers.  Each element adds the terms (w x_j) x_k in row order
-         * as the plain loop below (fused into the sum with FMA): the SSE2
-         * route gives the plain loop's bits. */
-        const size_t ps = (p + 4) & ~(size_t)3;
-        double X[NORMAL_BLOCK * (NORMAL_PMAX + 4)], T[NORMAL_BLOCK * (NORMAL_PMAX + 4)];
-        double acc[(NORMAL_PMAX + 4) * (NORMAL_PMAX + 4)];
-        double *xtwz = c->xtwz;
-        memset(acc, 0, ps * ps * sizeof *acc);
-        size_t i = c->lo;
-        while (i < c->hi) {
-            size_t nb = 0;
-            for (; i < c->hi && nb < NORMAL_BLOCK; i++) {
-                const double wi = c->wt[i];
-                if (wi == 0.0) continue;
-                double *xr = X + nb * ps, *tr = T + nb * ps;
-                for (size_t j = 0; j < p; j++) {
-                    const double v = xcol[j][i];
-                    xr[j] = v;
-                    tr[j] = wi * v;
-                    xtwz[j] += c->wz[i] * v;
-                }
-                for (size_t j = p; j < ps; j++) xr[j] = tr[j] = 0.0;
-                nb++;
-            }
-            obs_tiles(c->fma, 1, acc, ps, T, X, ps, p, nb);
+    for (size_t k = 0; k < nb; k++) {
+        const double et = eta[k], wi = w ? w[k] : 1.0;
+        const int out = et < -LOGIT_THRESH || et > LOGIT_THRESH;
+        const double e = et < -LOGIT_THRESH ? DBL_EPSILON
+                       : (et > LOGIT_THRESH ? 1.0 / DBL_EPSILON : exp(et));
+        double m;
+        if (!mu_given) {
+            m = e / (1.0 + e);
+            mu[k] = m;
+            const double q = y[k] > 0.5 ? m : 1.0 - m;
+            dev[k] = -2.0 * wi * log(q);
+        } else {
+            m = mu[k];
         }
-        for (size_t j = 0; j < p; j++)
-            for (size_t k = j; k < p; k++) c->xtwx[j * p + k] = acc[j * ps + k];
-        return;
+        const double ope = 1.0 + e;
+        const double me = out ? DBL_EPSILON : e / (ope * ope);
+        const double var = m * (1.0 - m);
+        z[k] = et + (y[k] - m) / me;
+        W[k] = wi > 0 ? wi * me * me / var : 0.0;
     }
-    for (size_t i = c->lo; i < c->hi; i++) {
-        const double wi = c->wt[i];
-        if (wi == 0.0) continue;
-        for (size_t j = 0; j < p; j++) row[j] = xcol[j][i];
-        for (size_t j = 0; j < p; j++) {
-            const double t = wi * row[j];
-            c->xtwz[j] += c->wz[i] * row[j];
-            for (size_t k = j; k < p; k++) c->xtwx[j * p + k] += t * row[k];
+}
+
+/* Per block, the sums of the normal equations in "row lanes": the block's
+ * columns c[0..p-1] = X, c[p] = z, c[p+1..ps-1] = 0 (ps = p + 1 rounded up
+ * to 4; nq quads of rows, W zero on padding rows), and for j < p, k >= j
+ *     acc[(j ps + k) 4 + l] += sum over rows r = 4 q + l of (W_r x_rj) x_rk,
+ * so lane l sums the rows of one residue mod 4 in row order; k = p gives
+ * X'Wz.  (The caller adds the four lanes at the end: the same bits on one
+ * or two threads, as the halves are fixed.)  Portable: a multiply, then
+ * an add. */
+static void lane_sums(double *acc, size_t ps, const double *const *c, const double *W, size_t p,
+                      size_t nq)
+{
+    for (size_t j = 0; j < p; j++)
+        for (size_t k = j; k <= p; k++) {
+            double *a = acc + (j * ps + k) * 4;
+            const double *xj = c[j], *xk = c[k];
+            for (size_t q = 0; q < nq; q++)
+                for (size_t l = 0; l < 4; l++) {
+                    const size_t r = 4 * q + l;
+                    a[l] += (W[r] * xj[r]) * xk[r];
+                }
+        }
+}
+
+#ifdef OBS_HAVE_FMA_KERNEL
+/* logit_rows by four rows at a time (a tail of fewer than four through the
+ * same vector arithmetic, padded): each lane's bits depend on its row
+ * alone. */
+__attribute__((target("avx2,fma")))
+static void logit_rows4(const double *eta, const double *y, const double *w, double *mu,
+                        int mu_given, double *W, double *z, double *dev)
+{
+    const __m256d et = _mm256_loadu_pd(eta), yv = _mm256_loadu_pd(y);
+    const __m256d one = _mm256_set1_pd(1.0), eps = _mm256_set1_pd(DBL_EPSILON);
+    const __m256d wv = w ? _mm256_loadu_pd(w) : one;
+    const __m256d lo = _mm256_cmp_pd(et, _mm256_set1_pd(-LOGIT_THRESH), _CMP_LT_OQ);
+    const __m256d hi = _mm256_cmp_pd(et, _mm256_set1_pd(LOGIT_THRESH), _CMP_GT_OQ);
+    const __m256d out = _mm256_or_pd(lo, hi);
+    /* exp of eta inside [-30, 30]; the guards' values outside */
+    __m256d e = obs_exp4(_mm256_blendv_pd(et, _mm256_setzero_pd(), out));
+    e = _mm256_blendv_pd(e, eps, lo);
+    e = _mm256_blendv_pd(e, _mm256_set1_pd(1.0 / DBL_EPSILON), hi);
+    const __m256d ope = _mm256_add_pd(one, e);
+    __m256d m;
+    if (!mu_given) {
+        m = _mm256_div_pd(e, ope);
+        _mm256_storeu_pd(mu, m);
+        const __m256d q = _mm256_blendv_pd(_mm256_sub_pd(one, m), m,
+                                           _mm256_cmp_pd(yv, _mm256_set1_pd(0.5), _CMP_GT_OQ));
+        _mm256_storeu_pd(dev, _mm256_mul_pd(_mm256_mul_pd(_mm256_set1_pd(-2.0), wv), obs_log4(q)));
+    } else {
+        m = _mm256_loadu_pd(mu);
+    }
+    const __m256d me = _mm256_blendv_pd(_mm256_div_pd(e, _mm256_mul_pd(ope, ope)), eps, out);
+    const __m256d var = _mm256_mul_pd(m, _mm256_sub_pd(one, m));
+    _mm256_storeu_pd(z, _mm256_add_pd(et, _mm256_div_pd(_mm256_sub_pd(yv, m), me)));
+    const __m256d Wv = _mm256_div_pd(_mm256_mul_pd(_mm256_mul_pd(wv, me), me), var);
+    _mm256_storeu_pd(W, _mm256_and_pd(Wv, _mm256_cmp_pd(wv, _mm256_setzero_pd(), _CMP_GT_OQ)));
+}
+
+__attribute__((target("avx2,fma")))
+static void logit_rows_fma(const double *eta, const double *y, const double *w, double *mu,
+                           int mu_given, size_t nb, double *W, double *z, double *dev)
+{
+    size_t k = 0;
+    for (; k + 4 <= nb; k += 4)
+        logit_rows4(eta + k, y + k, w ? w + k : NULL, mu + k, mu_given, W + k, z + k, dev + k);
+    if (k < nb) {
+        double eb[4] = {0, 0, 0, 0}, yb[4] = {0, 0, 0, 0}, wb[4] = {1, 1, 1, 1};
+        double mb[4] = {0.5, 0.5, 0.5, 0.5}, Wb[4], zb[4], db[4];
+        for (size_t i = k; i < nb; i++) {
+            eb[i - k] = eta[i]; yb[i - k] = y[i];
+            if (w) wb[i - k] = w[i];
+            if (mu_given) mb[i - k] = mu[i];
+        }
+        logit_rows4(eb, yb, wb, mb, mu_given, Wb, zb, db);
+        for (size_t i = k; i < nb; i++) {
+            W[i] = Wb[i - k]; z[i] = zb[i - k];
+            if (!mu_given) { mu[i] = mb[i - k]; dev[i] = db[i - k]; }
         }
     }
 }
 
-/* Solve the normal equations at weights wt and working values wz (= W z);
- * scratch: 2 (p*p + p) + p*p + p doubles.  Returns 0 with b (p), or 1 when
- * the equilibrated pivots show (near) aliasing: the caller takes the QR. */
-static int wls_normal(const double *const *xcol, const double *wt, const double *wz, size_t n, size_t p,
-                      double *scratch, int *aliased, double *b)
+/* lane_sums by AVX2 + FMA, each term (W x_j) x_k fused into its lane's
+ * sum: tiles of two j by four k in eight registers, j < p in steps of 2,
+ * k from j rounded down to 4 to ps (sums left of the diagonal are never
+ * read). */
+__attribute__((target("avx2,fma")))
+static void lane_sums_fma(double *acc, size_t ps, const double *const *c, const double *W, size_t p,
+                          size_t nq)
 {
-    if (p > 64) return 1;
-    double *part = scratch, *A = scratch + 2 * (p * p + p), *sc = A + p * p;
-    normal_chunk ch[2];
+    for (size_t j = 0; j < p; j += 2)
+        for (size_t k = j & ~(size_t)3; k < ps; k += 4) {
+            double *a0 = acc + (j * ps + k) * 4, *a1 = a0 + ps * 4;
+            __m256d s00 = _mm256_loadu_pd(a0), s01 = _mm256_loadu_pd(a0 + 4);
+            __m256d s02 = _mm256_loadu_pd(a0 + 8), s03 = _mm256_loadu_pd(a0 + 12);
+            __m256d s10 = _mm256_loadu_pd(a1), s11 = _mm256_loadu_pd(a1 + 4);
+            __m256d s12 = _mm256_loadu_pd(a1 + 8), s13 = _mm256_loadu_pd(a1 + 12);
+            const double *xj0 = c[j], *xj1 = c[j + 1];
+            const double *xk0 = c[k], *xk1 = c[k + 1], *xk2 = c[k + 2], *xk3 = c[k + 3];
+            for (size_t r = 0; r < 4 * nq; r += 4) {
+                const __m256d w = _mm256_loadu_pd(W + r);
+                const __m256d t0 = _mm256_mul_pd(w, _mm256_loadu_pd(xj0 + r));
+                const __m256d t1 = _mm256_mul_pd(w, _mm256_loadu_pd(xj1 + r));
+                __m256d x = _mm256_loadu_pd(xk0 + r);
+                s00 = _mm256_fmadd_pd(t0, x, s00); s10 = _mm256_fmadd_pd(t1, x, s10);
+                x = _mm256_loadu_pd(xk1 + r);
+                s01 = _mm256_fmadd_pd(t0, x, s01); s11 = _mm256_fmadd_pd(t1, x, s11);
+                x = _mm256_loadu_pd(xk2 + r);
+                s02 = _mm256_fmadd_pd(t0, x, s02); s12 = _mm256_fmadd_pd(t1, x, s12);
+                x = _mm256_loadu_pd(xk3 + r);
+                s03 = _mm256_fmadd_pd(t0, x, s03); s13 = _mm256_fmadd_pd(t1, x, s13);
+            }
+            _mm256_storeu_pd(a0, s00); _mm256_storeu_pd(a0 + 4, s01);
+            _mm256_storeu_pd(a0 + 8, s02); _mm256_storeu_pd(a0 + 12, s03);
+            _mm256_storeu_pd(a1, s10); _mm256_storeu_pd(a1 + 4, s11);
+            _mm256_storeu_pd(a1 + 8, s12); _mm256_storeu_pd(a1 + 12, s13);
+        }
+}
+
+/* eta[r] = sum_j b_j c[j][r] over 4 nq rows, each sum in the order
+ * j = 0..p-1 with FMA. */
+__attribute__((target("avx2,fma")))
+static void eta_fma(double *eta, const double *const *c, const double *b, size_t p, size_t nq)
+{
+    for (size_t r = 0; r < 4 * nq; r += 4) {
+        __m256d e = _mm256_setzero_pd();
+        for (size_t j = 0; j < p; j++)
+            e = _mm256_fmadd_pd(_mm256_broadcast_sd(b + j), _mm256_loadu_pd(c[j] + r), e);
+        _mm256_storeu_pd(eta + r, e);
+    }
+}
+#endif
+
+/* One pass of irls_pass over rows [lo, hi). */
+typedef struct {
+    const double *const *xcol;   /* X: p columns of n */
+    const double *y, *w;         /* w NULL: weights 1 */
+    const double *b;             /* coefficients; NULL: eta and mu as given (start) */
+    double *eta, *mu;            /* n: in (start) or out */
+    size_t p, lo, hi;
+    int fma;                     /* the AVX2 + FMA kernels (obs_simd_fma) */
+    double dev;                  /* out: sum of the unit deviances, in row order (step) */
+    double *xtwx, *xtwz;         /* out: p*p upper triangle (row-major), p */
+    double *acc;                 /* scratch: IRLS_SCRATCH(p) doubles: ps^2 * 4 lane
+                                  * sums, then p * IRLS_BLOCK for a short block */
+} irls_chunk;
+
+#define IRLS_PS(p) (((p) + 4) & ~(size_t)3)
+#define IRLS_SCRATCH(p) (IRLS_PS(p) * IRLS_PS(p) * 4 + (p) * IRLS_BLOCK)
+
+static void irls_chunk_run(void *arg)
+{
+    irls_chunk *c = arg;
+    const size_t p = c->p, ps = IRLS_PS(p);
+    double *acc = c->acc, *tailbuf = acc + ps * ps * 4;
+    /* a block's columns: X (the data, or the zero-padded copy of a last
+     * short block), z, zeros */
+    static const double zeros[IRLS_BLOCK];
+    const double *col[IRLS_COLS];
+    double W[IRLS_BLOCK], z[IRLS_BLOCK], dev[IRLS_BLOCK], etab[IRLS_BLOCK];
+    double devsum = 0;
+    memset(acc, 0, ps * ps * 4 * sizeof *acc);
+    for (size_t i0 = c->lo; i0 < c->hi; i0 += IRLS_BLOCK) {
+        const size_t nb = c->hi - i0 < IRLS_BLOCK ? c->hi - i0 : IRLS_BLOCK;
+        const size_t nq = (nb + 3) / 4;
+        for (size_t j = 0; j < p; j++) col[j] = c->xcol[j] + i0;
+        if (nb % 4) {             /* the short last block: zero-padded copies */
+            for (size_t j = 0; j < p; j++) {
+                double *t = tailbuf + j * 4 * nq;
+                memcpy(t, col[j], nb * sizeof *t);
+                for (size_t r = nb; r < 4 * nq; r++) t[r] = 0;
+                col[j] = t;
+            }
+        }
+        double *eta = c->eta + i0;
+        if (c->b) {
+#ifdef OBS_HAVE_FMA_KERNEL
+            if (c->fma) {
+                eta_fma(etab, col, c->b, p, nq);
+                memcpy(eta, etab, nb * sizeof *eta);
+            } else
+#endif
+            for (size_t r = 0; r < nb; r++) {
+                double e = 0;
+                for (size_t j = 0; j < p; j++) e += c->b[j] * col[j][r];
+                eta[r] = e;
+            }
+        }
+        const double *wb = c->w ? c->w + i0 : NULL;
+#ifdef OBS_HAVE_FMA_KERNEL
+        if (c->fma)
+            logit_rows_fma(eta, c->y + i0, wb, c->mu + i0, !c->b, nb, W, z, dev);
+        else
+#endif
+            logit_rows(eta, c->y + i0, wb, c->mu + i0, !c->b, nb, W, z, dev);
+        if (c->b)
+            for (size_t k = 0; k < nb; k++) devsum += dev[k];
+        for (size_t k = nb; k < 4 * nq; k++) W[k] = z[k] = 0;
+        col[p] = z;
+        for (size_t j = p + 1; j < ps; j++) col[j] = zeros;
+#ifdef OBS_HAVE_FMA_KERNEL
+        if (c->fma)
+            lane_sums_fma(acc, ps, col, W, p, nq);
+        else
+#endif
+            lane_sums(acc, ps, col, W, p, nq);
+    }
+    for (size_t j = 0; j < p; j++)
+        for (size_t k = j; k <= p; k++) {
+            const double *a = acc + (j * ps + k) * 4;
+            const double v = (a[0] + a[1]) + (a[2] + a[3]);
+            if (k < p) c->xtwx[j * p + k] = v;
+            else c->xtwz[j] = v;
+        }
+    c->dev = devsum;
+}
+
+/*
+ * One pass over the rows on two fixed halves (the same bits on one or two
+ * threads): with b, eta = X b, mu and the deviance (returned), then W and z
+ * at them; without b (start), W and z at the given eta and mu (returns 0).
+ * X'WX (upper triangle) and X'Wz go to part: two blocks of p*p + p, one per
+ * half, added in order by normal_solve; scratch: 2 IRLS_SCRATCH(p)
+ * doubles.  p <= IRLS_PMAX.
+ */
+static double irls_pass(const double *const *xcol, size_t n, size_t p, const double *y, const double *w,
+                        const double *b, double *eta, double *mu, double *part, double *scratch)
+{
+    irls_chunk ch[2];
     size_t lo[3];
     obs_parallel_split(n, 2, lo);
     for (int c = 0; c < 2; c++)
-        ch[c] = (normal_chunk){xcol, wt, wz, n, p, lo[c], lo[c + 1],
-                               part + c * (p * p + p), part + c * (p * p + p) + p * p,
-                               obs_simd_fma()};
+        ch[c] = (irls_chunk){xcol, y, w, b, eta, mu, p, lo[c], lo[c + 1], obs_simd_fma(), 0,
+                             part + c * (p * p + p), part + c * (p * p + p) + p * p,
+                             scratch + c * IRLS_SCRATCH(p)};
     void *args[2] = {&ch[0], &ch[1]};
-    obs_parallel_run(normal_chunk_run, args, 2, n >= 20000 ? obs_parallel_threads() : 1);
+    obs_parallel_run(irls_chunk_run, args, 2, n >= 20000 ? obs_parallel_threads() : 1);
+    return ch[0].dev + ch[1].dev;
+}
+
+/* Solve the normal equations from irls_pass's two partial sums (part):
+ * A = X'WX equilibrated (sc[j] = 1 / sqrt(A_jj)) and factored in place
+ * (A, sc: p*p and p, kept for the covariance), b (p) the solution.
+ * Returns 0, or 1 when the equilibrated pivots show (near) aliasing or a
+ * value is not finite: the caller takes the QR route. */
+static int normal_solve(const double *part, size_t p, double *A, double *sc, int *aliased, double *b)
+{
+    const double *x0 = part, *z0 = part + p * p, *x1 = part + p * p + p, *z1 = x1 + p * p;
     for (size_t j = 0; j < p; j++) {
-        b[j] = ch[0].xtwz[j] + ch[1].xtwz[j];
-        for (size_t k = j; k < p; k++) A[j * p + k] = ch[0].xtwx[j * p + k] + ch[1].xtwx[j * p + k];
+        b[j] = z0[j] + z1[j];
+        for (size_t k = j; k < p; k++) A[j * p + k] = x0[j * p + k] + x1[j * p + k];
     }
     for (size_t j = 0; j < p; j++) {
         if (!(A[j * p + j] > 0) || !isfinite(A[j * p + j])) return 1;
@@ -325,16 +519,15 @@ static int wls_normal(const double *const *xcol, const double *wt, const double 
     return 0;
 }
 
-/* eta = X b, mu = linkinv(eta) and the unit deviances (into devi) over
- * rows [lo, hi).  eta by blocks of rows, column after column: each eta[i]
- * still sums x_ij b_j in the order j = 0..p-1 (the same bits), with
- * sequential reads instead of p strided streams. */
+/* The QR route's pass after a step: eta = X b, mu = linkinv(eta) and the
+ * unit deviances (into devi) over rows [lo, hi).  eta by blocks of rows,
+ * column after column: each eta[i] sums x_ij b_j in the order
+ * j = 0..p-1, with sequential reads instead of p strided streams. */
 typedef struct {
     const double *const *xcol;   /* X: p columns of n */
     const double *b, *y, *w;
     double *eta, *mu, *devi;
     size_t n, p, lo, hi;
-    double *ex;                  /* optional out: linkinv's exp(eta) per row */
 } eta_chunk;
 
 static void eta_chunk_run(void *arg)
@@ -352,23 +545,19 @@ static void eta_chunk_run(void *arg)
         const double eta = c->eta[i];
         double e = eta < -LOGIT_THRESH ? DBL_EPSILON
                  : (eta > LOGIT_THRESH ? 1.0 / DBL_EPSILON : exp(eta));
-        if (c->ex) c->ex[i] = e;
         c->mu[i] = e / (1.0 + e);   /* binomial()$linkinv with R's guards */
         c->devi[i] = dev_resid(c->y[i], c->mu[i], c->w ? c->w[i] : 1.0);
     }
 }
 
-/* The IRLS weights of rows [lo, hi) at the current eta and mu:
- *   normal route (a_out NULL):  wt[i] = W,  wz[i] = W z;
- *   QR route:  wz[i] = sqrt(W) z and a_out (n x p) = sqrt(W) X.
- * Each row's values depend on that row alone: the same bits on one or two
- * threads. */
+/* The QR route's weighted system at the current eta and mu, rows
+ * [lo, hi): wz[i] = sqrt(W) z and a_out (n x p) = sqrt(W) X.  Each row's
+ * values depend on that row alone: the same bits on one or two threads. */
 typedef struct {
     const double *const *xcol;   /* X: p columns of n */
     const double *y, *w, *eta, *mu;
-    double *wt, *wz, *a_out;
+    double *wz, *a_out;
     size_t n, p, lo, hi;
-    const double *ex;            /* NULL, or exp(eta) from eta_chunk_run */
 } weight_chunk;
 
 static void weight_chunk_run(void *arg)
@@ -379,29 +568,23 @@ static void weight_chunk_run(void *arg)
     const size_t n = c->n, p = c->p;
     for (size_t i = c->lo; i < c->hi; i++) {
         double wi = w ? w[i] : 1.0;
-        double me = c->ex ? mu_eta_ex(eta[i], c->ex[i]) : mu_eta(eta[i]);
+        double me = mu_eta(eta[i]);
         double var = mu[i] * (1 - mu[i]);
         double zi = eta[i] + (y[i] - mu[i]) / me;
         double sw = wi > 0 ? sqrt(wi * me * me / var) : 0.0;
-        if (c->a_out) {
-            c->wz[i] = sw * zi;
-            for (size_t j = 0; j < p; j++) c->a_out[j * n + i] = sw * xcol[j][i];
-        } else {
-            c->wt[i] = sw * sw;
-            c->wz[i] = sw * sw * zi;
-        }
+        c->wz[i] = sw * zi;
+        for (size_t j = 0; j < p; j++) c->a_out[j * n + i] = sw * xcol[j][i];
     }
 }
 
-static void irls_weights(const double *const *xcol, size_t n, size_t p, const double *y, const double *w,
-                         const double *eta, const double *mu, const double *ex,
-                         double *wt, double *wz, double *a_out)
+static void qr_weights(const double *const *xcol, size_t n, size_t p, const double *y, const double *w,
+                       const double *eta, const double *mu, double *wz, double *a_out)
 {
     weight_chunk wc[2];
     size_t lo[3];
     obs_parallel_split(n, 2, lo);
     for (int c = 0; c < 2; c++)
-        wc[c] = (weight_chunk){xcol, y, w, eta, mu, wt, wz, a_out, n, p, lo[c], lo[c + 1], ex};
+        wc[c] = (weight_chunk){xcol, y, w, eta, mu, wz, a_out, n, p, lo[c], lo[c + 1]};
     void *args[2] = {&wc[0], &wc[1]};
     obs_parallel_run(weight_chunk_run, args, 2, n >= 20000 ? obs_parallel_threads() : 1);
 }
@@ -424,6 +607,25 @@ void obs_logit_fit_free(obs_logit_fit **fit)
 static double irls_start(const double *y, const double *w, size_t n, double *eta, double *mu)
 {
     double dev = 0;
+    if (!w) {
+        /* weights 1: y is 0 or 1, so each row takes one of two sets of
+         * values, computed once by the same expressions; the deviance as
+         * counts times the two unit deviances */
+        double m[2], e[2], d[2];
+        for (int k = 0; k < 2; k++) {
+            m[k] = ((double)k + 0.5) / 2.0;
+            e[k] = log(m[k] / (1 - m[k]));
+            d[k] = dev_resid((double)k, m[k], 1.0);
+        }
+        size_t n1 = 0;
+        for (size_t i = 0; i < n; i++) {
+            const int k = y[i] > 0.5;
+            mu[i] = m[k];
+            eta[i] = e[k];
+            n1 += (size_t)k;
+        }
+        return (double)(n - n1) * d[0] + (double)n1 * d[1];
+    }
     for (size_t i = 0; i < n; i++) {
         double wi = w ? w[i] : 1.0;
         mu[i] = (wi * y[i] + 0.5) / (wi + 1.0);
@@ -480,12 +682,11 @@ obs_status obs_logit_fit_irls_cols(const double *const *xcol, size_t n, size_t p
     f->aliased = calloc(p, sizeof(int)); f->runaway = calloc(p, sizeof(int));
     f->cov = malloc(p * p * sizeof(double));
     f->eta = malloc(n * sizeof(double)); f->fitted = malloc(n * sizeof(double));
-    a = malloc(n * p * sizeof(double)); qty = malloc(n * sizeof(double));
     vtv = malloc(p * sizeof(double)); rdiag = malloc(p * sizeof(double));
     b = malloc(p * sizeof(double)); rinv = calloc(p * p, sizeof(double));
     cols = malloc(p * sizeof(size_t));
     if (!f->coef || !f->se || !f->z || !f->pval || !f->aliased || !f->runaway ||
-        !f->cov || !f->eta || !f->fitted || !a || !qty || !vtv || !rdiag || !b ||
+        !f->cov || !f->eta || !f->fitted || !vtv || !rdiag || !b ||
         !rinv || !cols) {
         rc = obs_error_set(err, OBS_ENOMEM, "out of memory");
         goto done;
@@ -508,77 +709,76 @@ obs_status obs_logit_fit_irls_cols(const double *const *xcol, size_t n, size_t p
     size_t rank = 0;
     int iter = 0, conv = 0;
     int chol_final = 0;        /* 1: f->cov already set from the normal equations */
-    /* the normal-equations route (see wls_normal) while it is safe; if it
-     * is not, the fit starts again from glm's starting values by QR alone */
-    int use_qr = (p > 64);
-    double *nscr = malloc((3 * p * p + 3 * p + 1) * sizeof *nscr);
+    /* the normal-equations route (see normal_solve) while it is safe; if
+     * it is not, the fit starts again from glm's starting values by QR
+     * alone */
+    int use_qr = (p > IRLS_PMAX || p <= 2);
+    double *nscr = malloc((3 * p * p + 3 * p + 1 + (use_qr ? 0 : 2 * IRLS_SCRATCH(p))) * sizeof *nscr);
     if (!nscr) {
         rc = obs_error_set(err, OBS_ENOMEM, "out of memory");
         goto done;
     }
-    /* exp(eta) of the last normal-route step, kept by eta_chunk_run in a's
-     * fourth column (free on that route) for the next step's mu_eta; never
-     * used after eta is reset (restart, QR redo) */
-    double *const ex_keep = p > 3 ? a + 3 * n : NULL;
-    int have_ex;
-restart:
-    have_ex = 0;
-    for (iter = 1; iter <= maxit; iter++) {
-        int qr_step = use_qr;
-        if (!use_qr) {
-            /* W into a's first column, W z into qty; eta/mu of this step
-             * kept in a's second/third columns for the final QR redo */
-            double *wt = a;
-            irls_weights(xcol, n, p, y, w, eta, mu, have_ex ? ex_keep : NULL, wt, qty, NULL);
-            if (p <= 2 || wls_normal(xcol, wt, qty, n, p, nscr, f->aliased, b)) {
-                use_qr = 1;                        /* from the start, by QR only */
-                devold = irls_start(y, w, n, eta, mu);
-                goto restart;
-            }
+    if (!use_qr) {
+        /* each pass: the step at b (eta, mu, deviance) and the next
+         * step's X'WX, X'Wz (into part); the first pass, the sums at the
+         * starting values.  The sums of the pass that converges are not
+         * used: the covariance is the factor of the step that gave b. */
+        double *part = nscr, *A = nscr + 2 * (p * p + p), *sc = A + p * p;
+        double *pscr = sc + p + 1;
+        irls_pass(xcol, n, p, y, w, NULL, eta, mu, part, pscr);
+        for (iter = 1; iter <= maxit; iter++) {
+            if (normal_solve(part, p, A, sc, f->aliased, b)) { use_qr = 1; break; }
             rank = p;
+            dev = irls_pass(xcol, n, p, y, w, b, eta, mu, part, pscr);
+            obs_progress_event ev = {OBS_PROGRESS_ITER, "logit", (size_t)iter, 0, -dev / 2};
+            obs_progress_report(&ev);
+            conv = fabs(dev - devold) / (fabs(dev) + 0.1) < epsilon;
+            if (conv || iter == maxit) {
+                obs_chol_invert(A, p);
+                for (size_t j = 0; j < p; j++)
+                    for (size_t k = 0; k < p; k++)
+                        f->cov[j * p + k] = A[(j > k ? k : j) * p + (j > k ? j : k)] * sc[j] * sc[k];
+                chol_final = 1;
+                break;
+            }
+            devold = dev;
         }
-        if (qr_step) {
-            irls_weights(xcol, n, p, y, w, eta, mu, NULL, NULL, qty, a);
+        if (use_qr) devold = irls_start(y, w, n, eta, mu);
+    }
+    if (use_qr) {
+        /* R's route: a Householder QR of sqrt(W) X each step */
+        a = malloc(n * p * sizeof(double));
+        qty = malloc(n * sizeof(double));
+        if (!a || !qty) {
+            free(nscr);
+            rc = obs_error_set(err, OBS_ENOMEM, "out of memory");
+            goto done;
+        }
+        for (iter = 1; iter <= maxit; iter++) {
+            qr_weights(xcol, n, p, y, w, eta, mu, qty, a);
             rank = wls_qr(a, qty, n, p, vtv, rdiag, cols, f->aliased, b);
             if (rank == 0) {
                 free(nscr);
                 rc = obs_error_set(err, OBS_EFIT, "logistic regression: no estimable coefficient");
                 goto done;
             }
-        }
-        /* eta, mu and each row's deviance on two fixed halves of the rows
-         * (into qty, free at this point), then the deviance summed in row
-         * order: the same bits on one or two threads */
-        {
+            /* eta, mu and each row's deviance on two fixed halves of the
+             * rows (into qty, free at this point), then the deviance summed
+             * in row order: the same bits on one or two threads */
             eta_chunk ec[2];
             size_t lo[3];
             obs_parallel_split(n, 2, lo);
             for (int c = 0; c < 2; c++)
-                ec[c] = (eta_chunk){xcol, b, y, w, eta, mu, qty, n, p, lo[c], lo[c + 1],
-                                   use_qr ? NULL : ex_keep};
+                ec[c] = (eta_chunk){xcol, b, y, w, eta, mu, qty, n, p, lo[c], lo[c + 1]};
             void *args[2] = {&ec[0], &ec[1]};
             obs_parallel_run(eta_chunk_run, args, 2, n >= 20000 ? obs_parallel_threads() : 1);
             dev = 0;
             for (size_t i = 0; i < n; i++) dev += qty[i];
-            have_ex = !use_qr && ex_keep;
-        }
-        {   /* progress of long fits (the CLI shows it on a terminal only) */
             obs_progress_event ev = {OBS_PROGRESS_ITER, "logit", (size_t)iter, 0, -dev / 2};
             obs_progress_report(&ev);
+            if (fabs(dev - devold) / (fabs(dev) + 0.1) < epsilon) { conv = 1; break; }
+            devold = dev;
         }
-        int done_now = fabs(dev - devold) / (fabs(dev) + 0.1) < epsilon || iter == maxit;
-        if (done_now && !qr_step) {
-            /* the last step by the normal equations: its covariance is
-             * the inverse of the equilibrated X'WX factor kept in nscr */
-            double *A = nscr + 2 * (p * p + p), *sc = A + p * p;
-            obs_chol_invert(A, p);
-            for (size_t j = 0; j < p; j++)
-                for (size_t k = 0; k < p; k++)
-                    f->cov[j * p + k] = A[(j > k ? k : j) * p + (j > k ? j : k)] * sc[j] * sc[k];
-            chol_final = 1;
-        }
-        if (fabs(dev - devold) / (fabs(dev) + 0.1) < epsilon) { conv = 1; break; }
-        devold = dev;
     }
     free(nscr);
     if (iter > maxit) iter = maxit;
@@ -631,8 +831,17 @@ coefficients:
     const double dev1[2] = {dev_resid(0.0, wtdmu, 1.0), dev_resid(1.0, wtdmu, 1.0)};
     const double lc1[2] = {lgamma(1.0 + 1) - lgamma(0.0 + 1) - lgamma(1.0 - 0.0 + 1),
                            lgamma(1.0 + 1) - lgamma(1.0 + 1) - lgamma(1.0 - 1.0 + 1)};
-    for (size_t i = 0; i < n; i++) {
-        double wi = w ? w[i] : 1.0;
+    if (!w) {
+        /* weights 1, y 0 or 1: the null deviance as counts times the two
+         * unit deviances, and log dbinom(y; 1, mu) = y log mu + (1 - y)
+         * log(1 - mu), which is minus half the unit deviance: the log
+         * likelihood is -dev / 2 (R sums the log densities separately:
+         * the same value up to rounding) */
+        nulldev = (sumw - sumwy) * dev1[0] + sumwy * dev1[1];
+        aic = -dev / 2;
+    }
+    for (size_t i = 0; w && i < n; i++) {
+        double wi = w[i];
         if (wi == 1.0) {
             const int yi = y[i] > 0;
             nulldev += dev1[yi];
@@ -686,7 +895,7 @@ coefficients:
     } else if (!w) {
         /* a's first columns (touched by the fit, dead now) as the sort's
          * scratch when they are large enough: no new pages */
-        f->auc = n * p >= AUC_SCRATCH(n) ? auc_in(mu, y, NULL, n, (uint64_t *)a)
+        f->auc = a && n * p >= AUC_SCRATCH(n) ? auc_in(mu, y, NULL, n, (uint64_t *)a)
                                          : obs_auc(mu, y, NULL, n);
     } else {  /* AUC over the rows that take part in the fit */
         unsigned char *mask = malloc(n);
