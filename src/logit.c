@@ -61,48 +61,6 @@ static double log_dbinom(double k, double size, double prob)
     return lc + a + b;
 }
 
-/* The AUC by the radix sort of cox_sort.c (same order as a comparison
- * sort: ties are grouped by value below, so the order inside a group does
- * not matter).  The outcome rides in the low bit of the sorted index
- * (2 i + y), and equal values are equal keys (-0 and +0, adjacent keys, are
- * taken as equal): the sorted pass reads no score or outcome by position.
- * scratch: AUC_SCRATCH(n) words. */
-#define AUC_SCRATCH(n) (4 * ((n ? n : 1) + 1))
-
-static double auc_in(const double *s, const double *y, const unsigned char *mask, size_t n,
-                     uint64_t *scratch)
-{
-    size_t m = 0;
-    const size_t cap = n ? n : 1;
-    uint64_t *key = scratch;                           /* keys, then the sort's key buffer */
-    size_t *idx = (size_t *)(scratch + 2 * (cap + 1)); /* likewise */
-    for (size_t i = 0; i < n; i++)
-        if (!mask || mask[i]) { key[m] = cox_double_key(s[i]); idx[m] = 2 * i + (y[i] > 0.5); m++; }
-    if (cox_radix_sort_buf(key, idx, m, key + cap + 1, idx + cap + 1)) return NAN;
-    const uint64_t neg0 = (uint64_t)INT64_MAX, pos0 = neg0 + 1;   /* keys of -0, +0 */
-    double n1 = 0, n0 = 0, rank_sum = 0;
-    for (size_t i = 0; i < m;) {
-        size_t j = i + 1;
-        while (j < m && (key[j] == key[i] || (key[i] == neg0 && key[j] == pos0))) j++;
-        double midrank = 0.5 * ((double)i + 1 + (double)j);   /* ranks i+1..j */
-        for (size_t k = i; k < j; k++) {
-            if (idx[k] & 1) { n1++; rank_sum += midrank; } else n0++;
-        }
-        i = j;
-    }
-    if (n1 == 0 || n0 == 0) return NAN;
-    return (rank_sum - n1 * (n1 + 1) / 2) / (n1 * n0);
-}
-
-double obs_auc(const double *s, const double *y, const unsigned char *mask, size_t n)
-{
-    uint64_t *scratch = malloc(AUC_SCRATCH(n) * sizeof *scratch);
-    if (!scratch) return NAN;
-    double auc = auc_in(s, y, mask, n, scratch);
-    free(scratch);
-    return auc;
-}
-
 /* Apply the Householder reflectors 0..rank-1 (columns cols[k] of a, v'v in
  * vtv) to y (n), given dot = v_0'y.  Each pass over y does reflector k's
  * update and, on the updated values, the next reflector's dot product —
@@ -893,10 +851,7 @@ coefficients:
     if (control && control->skip_auc) {
         /* not wanted: the sort of n scores is skipped */
     } else if (!w) {
-        /* a's first columns (touched by the fit, dead now) as the sort's
-         * scratch when they are large enough: no new pages */
-        f->auc = a && n * p >= AUC_SCRATCH(n) ? auc_in(mu, y, NULL, n, (uint64_t *)a)
-                                         : obs_auc(mu, y, NULL, n);
+        f->auc = obs_auc(mu, y, NULL, n);
     } else {  /* AUC over the rows that take part in the fit */
         unsigned char *mask = malloc(n);
         if (mask) {
