@@ -473,17 +473,21 @@ typedef struct {
     unsigned char *is_factor;  /* k modes COL_NUM / COL_FACTOR / COL_SKIP */
     size_t nfactor;
     size_t *rowline;      /* line of each row start (becomes the table's line[]) */
+    unsigned char *slow;  /* k flags: 1 once a value of the column was stored by
+                             the field-by-field route (a missing value, an
+                             Inf...); 0: plain finite decimals only */
     int view;             /* 1: num/rowline point into storage owned
                              elsewhere (a thread's half): never grown or freed */
 } columns;
 
 static void columns_free(columns *c)
 {
-    if (c->view) { free(c->num); free(c->is_factor); memset(c, 0, sizeof *c); return; }
+    if (c->view) { free(c->num); free(c->is_factor); free(c->slow); memset(c, 0, sizeof *c); return; }
     if (c->num)
         for (size_t j = 0; j < c->k; j++) free(c->num[j]);
     free(c->num);
     free(c->is_factor);
+    free(c->slow);
     free(c->rowline);
     memset(c, 0, sizeof *c);
 }
@@ -636,7 +640,7 @@ static inline __attribute__((always_inline)) const char *fast_row(const reader *
         if (mode[j] == COL_NUM) {
             double v;
             q = obs_scan_decimal_inline(p, end, &v);
-            if (!q || q == end) return NULL;
+            if (!q || q == end || v - v != 0.0) return NULL;   /* Inf: the field route */
             num[j][i] = v;
         } else {
             /* a run of fields only passed over: eight bytes at a time */
@@ -704,6 +708,7 @@ static obs_status pass_numbers(reader *r, const char *p, columns *c)
             } else if (c->is_factor[j] == COL_NUM) {
                 double v;
                 const char *q = obs_scan_decimal(p, end, &v);
+                c->slow[j] = 1;
                 if (q && (q == end || *q == ',' || at_line_end(r, q))) {
                     c->num[j][i] = v;
                     p = q;
@@ -829,6 +834,7 @@ typedef struct {
     columns c;
     const char *p;        /* first byte of the half */
     size_t newlines;      /* '\n' in the half (bounds its rows) */
+    int quote;            /* a '"' in the half: the one-thread route reads the file */
     obs_status st;
     obs_error err;
 } half;
@@ -837,23 +843,33 @@ static void count_half(void *arg)
 {
     half *h = arg;
     size_t nl = 0;
+    int quote = 0;
     const char *q = h->p, *end = h->r.end;
 #ifdef __SSE2__
     /* sixteen bytes at a time: per-byte counts of '\n' (0 or -1 from the
-     * compare, subtracted), summed every 255 steps before a byte overflows */
+     * compare, subtracted), summed every 255 steps before a byte overflows;
+     * quotes or'ed into a second register */
+    __m128i qacc = _mm_setzero_si128();
     while (end - q >= 16) {
         size_t steps = (size_t)(end - q) / 16;
         if (steps > 255) steps = 255;
         __m128i acc = _mm_setzero_si128();
-        for (size_t s = 0; s < steps; s++, q += 16)
-            acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)q),
-                                                   _mm_set1_epi8('\n')));
+        for (size_t s = 0; s < steps; s++, q += 16) {
+            const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+            acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+            qacc = _mm_or_si128(qacc, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+        }
         const __m128i sad = _mm_sad_epu8(acc, _mm_setzero_si128());
         nl += (size_t)_mm_cvtsi128_si32(sad) + (size_t)_mm_extract_epi16(sad, 4);
     }
+    quote = _mm_movemask_epi8(qacc) != 0;
 #endif
-    for (; q < end; q++) nl += (*q == '\n');
+    for (; q < end; q++) {
+        nl += (*q == '\n');
+        quote |= (*q == '"');
+    }
     h->newlines = nl;
+    h->quote = quote;
 }
 
 static void parse_half(void *arg)
@@ -862,12 +878,13 @@ static void parse_half(void *arg)
     h->st = pass_numbers(&h->r, h->p, &h->c);
 }
 
-/* Pass 1 over [p, end) in two halves at once (no quote in the data, so a
- * '\n' always ends a row).  On success c holds every row as the one-thread
- * pass would leave it, with numeric arrays for the columns that stayed
- * numeric; returns 0.  Returns 1 when the one-thread path must run instead
- * (an error in a half: its message must come from the one-thread pass),
- * -1 when out of memory. */
+/* Pass 1 over [p, end) in two halves at once, when there is no quote in
+ * the data (found while counting the newlines), so a '\n' always ends a
+ * row.  On success c holds every row as the one-thread pass would leave
+ * it, with numeric arrays for the columns that stayed numeric; returns 0.
+ * Returns 1 when the one-thread path must run instead (a quote, or an
+ * error in a half: its message must come from the one-thread pass), -1
+ * when out of memory. */
 static int pass_numbers_2(const reader *r0, const char *p, columns *c)
 {
     const size_t k = c->k;
@@ -882,6 +899,7 @@ static int pass_numbers_2(const reader *r0, const char *p, columns *c)
     for (int b = 0; b < 2; b++) h[b].r.err = &h[b].err;
     void *args[2] = {&h[0], &h[1]};
     obs_parallel_run(count_half, args, 2, 2);
+    if (h[0].quote || h[1].quote) return 1;   /* a quoted field may hold a newline */
 
     /* one array per numeric column for both halves: half 0 at [0, nl0),
      * half 1 at [nl0, nl0 + nl1 + 1) */
@@ -896,7 +914,8 @@ static int pass_numbers_2(const reader *r0, const char *p, columns *c)
         hc->cap = b ? cap1 : cap0;
         hc->num = calloc(k, sizeof *hc->num);
         hc->is_factor = malloc(k);
-        if (!hc->num || !hc->is_factor) goto done;
+        hc->slow = calloc(k, 1);
+        if (!hc->num || !hc->is_factor || !hc->slow) goto done;
         memcpy(hc->is_factor, c->is_factor, k);
         for (size_t j = 0; j < k; j++) hc->num[j] = c->num[j] ? c->num[j] + off : NULL;
         hc->rowline = c->rowline + off;
@@ -915,6 +934,7 @@ static int pass_numbers_2(const reader *r0, const char *p, columns *c)
             c->nfactor++;
         }
         c->is_factor[j] = m;
+        c->slow[j] |= h[0].c.slow[j] | h[1].c.slow[j];
         if (m != COL_NUM) {
             free(c->num[j]);
             c->num[j] = NULL;
@@ -964,12 +984,20 @@ static void finish_numeric(void *arg)
         /* calloc: a column without missing values never writes its flags,
          * whose pages then stay the kernel's shared zeros (no new memory) */
         if (!(col->missing = calloc(c->nrow ? c->nrow : 1, 1))) continue;   /* caller checks */
-        size_t nmiss = 0;
+        if (!c->slow[j]) {   /* finite decimals only: nothing to scan */
+            col->nmissing = 0;
+            col->all_finite = 1;
+            continue;
+        }
+        size_t nmiss = 0, nonfinite = 0;
         const double *x = col->num;
         unsigned char *miss = col->missing;
-        for (size_t i = 0; i < c->nrow; i++)
+        for (size_t i = 0; i < c->nrow; i++) {
             if (isnan(x[i])) { miss[i] = 1; nmiss++; }
+            nonfinite += (x[i] - x[i] != 0.0);
+        }
         col->nmissing = nmiss;
+        col->all_finite = (nonfinite == 0);
     }
 }
 
@@ -1012,8 +1040,9 @@ obs_status obs_csv_read_buffer_opts(const char *buf, size_t len, const char *sou
     c.k = h.k;
     c.num = calloc(c.k, sizeof *c.num);
     c.is_factor = calloc(c.k, 1);
+    c.slow = calloc(c.k, 1);
     out_index = calloc(c.k, sizeof *out_index);
-    if (!c.num || !c.is_factor || !out_index) goto nomem;
+    if (!c.num || !c.is_factor || !c.slow || !out_index) goto nomem;
     for (size_t j = 0; j < c.k; j++) {
         if (o && o->columns && !listed(o->columns, h.names[j])) c.is_factor[j] = COL_SKIP;
         else out_index[j] = nout++;
@@ -1024,8 +1053,7 @@ obs_status obs_csv_read_buffer_opts(const char *buf, size_t len, const char *sou
     }
     {
         int done2 = 1;
-        if (threads >= 2 && (size_t)(r.end - p) >= TWO_THREADS_MIN_BYTES &&
-            !memchr(p, '"', (size_t)(r.end - p))) {
+        if (threads >= 2 && (size_t)(r.end - p) >= TWO_THREADS_MIN_BYTES) {
             int rc2 = pass_numbers_2(&r, p, &c);
             if (rc2 < 0) goto nomem;
             done2 = (rc2 == 0);
@@ -1036,6 +1064,7 @@ obs_status obs_csv_read_buffer_opts(const char *buf, size_t len, const char *sou
                     if (c.is_factor[j] == COL_FACTOR) c.is_factor[j] = COL_NUM;
                 }
                 c.nfactor = 0;
+                memset(c.slow, 0, c.k);
                 c.nrow = c.cap = 0;
                 free(c.rowline); c.rowline = NULL;
             }

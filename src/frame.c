@@ -263,11 +263,15 @@ static int any_byte(const unsigned char *b, size_t n)
 static int may_have_missing(const obs_column *c, size_t nrow, int *finite)
 {
     *finite = 0;
-    const int flagged = c->missing && any_byte(c->missing, nrow);
     if (c->type == OBS_COL_NUMERIC) {
-        if (!flagged && !any_nonfinite(c->num, nrow)) { *finite = 1; return 0; }
-        return flagged || any_nan(c->num, nrow);
+        /* a missing numeric value is also a NaN (table.h), so a column of
+         * finite numbers has no flag set: its flags are not read (a
+         * reader's flags of a complete column are untouched zero pages,
+         * whose first read costs a page fault each) */
+        if (c->all_finite || !any_nonfinite(c->num, nrow)) { *finite = 1; return 0; }
+        return (c->missing && any_byte(c->missing, nrow)) || any_nan(c->num, nrow);
     }
+    const int flagged = c->missing && any_byte(c->missing, nrow);
     if (flagged) return 1;
     for (size_t i = 0; i < nrow; i++)
         if (c->codes[i] < 0) return 1;
@@ -347,7 +351,7 @@ static obs_status check_finite(const obs_table *t, const obs_formula *f, const o
             if (fv->kind != OBS_VAR_COLUMN && fv->kind != OBS_VAR_LOG && fv->kind != OBS_VAR_OFFSET)
                 continue;
             const obs_column *c = find_column(t, fv->columns[0]);
-            if (!c || c->type != OBS_COL_NUMERIC) continue;
+            if (!c || c->type != OBS_COL_NUMERIC || c->all_finite) continue;
             int known = 0;   /* found finite by drop_incomplete's scan */
             for (size_t u = 0; u < nuse && !known; u++) known = use[u].col == c && use[u].finite;
             if (known) continue;

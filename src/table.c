@@ -154,6 +154,7 @@ static int column_subset(obs_column *dst, const obs_column *src, const size_t *r
             if (!(dst->levels[l] = strdup(src->levels[l]))) return -1;
         for (size_t i = 0; i < m; i++) dst->codes[i] = src->codes[rows[i]];
     }
+    dst->all_finite = src->all_finite;   /* of a subset of finite values */
     dst->nmissing = 0;
     for (size_t i = 0; i < m; i++) {
         dst->missing[i] = src->missing[rows[i]];

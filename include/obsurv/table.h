@@ -30,6 +30,9 @@ typedef struct {
     size_t nlevels;
     unsigned char *missing; /* n flags: 1 = missing */
     size_t nmissing;        /* number of missing values */
+    unsigned char all_finite; /* OBS_COL_NUMERIC: 1 when every value is known
+                               * finite (no missing, NaN or Inf: the CSV reader
+                               * knows it without a scan); 0 = not known */
 } obs_column;
 
 typedef struct {

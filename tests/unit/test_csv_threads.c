@@ -55,6 +55,7 @@ static void same_tables(const obs_table *a, const obs_table *b)
         assert_string_equal(x->name, y->name);
         assert_int_equal(x->type, y->type);
         assert_int_equal(x->nmissing, y->nmissing);
+        assert_int_equal(x->all_finite, y->all_finite);
         assert_memory_equal(x->missing, y->missing, a->nrow);
         if (x->type == OBS_COL_NUMERIC) {
             assert_memory_equal(x->num, y->num, a->nrow * sizeof(double));
@@ -85,6 +86,15 @@ static void check_variant(int crlf, int text_late)
     obs_table *t1 = read_with(buf, len, 1, NULL), *t2 = read_with(buf, len, 2, NULL);
     same_tables(t1, t2);
     assert_int_equal(t1->cols[4].type, text_late ? OBS_COL_FACTOR : OBS_COL_NUMERIC);
+    /* the reader's all_finite: exactly the numeric columns without NA, NaN, Inf */
+    for (size_t j = 0; j < t1->ncol; j++) {
+        const obs_column *c = &t1->cols[j];
+        if (c->type != OBS_COL_NUMERIC) continue;
+        int finite = 1;
+        for (size_t i = 0; i < t1->nrow; i++) finite &= isfinite(c->num[i]) != 0;
+        assert_int_equal(c->all_finite, finite);
+        assert_int_equal(c->all_finite, j < 4);
+    }
     /* the line of a row after many blank lines */
     assert_int_equal(t1->line[t1->nrow - 1], 1 + 150000 + 150);
     obs_table_free(&t2);
@@ -130,6 +140,25 @@ static void test_two_threads_same_error(void **state)
     free(buf);
 }
 
+/* all_finite on small inputs: a column with NA, NaN, Inf or an overflowing
+ * decimal is not known finite (and its missing values are counted); the
+ * others are */
+static void test_all_finite(void **state)
+{
+    (void)state;
+    const char *text = "a,b,c,d,e,f\n1,2,3,4,5,6\n1.5,NA,Inf,1e999,NaN,-7e-3\n2,3,4,5,6,7\n";
+    obs_table *t = read_with(text, strlen(text), 1, NULL);
+    const int want[6] = {1, 0, 0, 0, 0, 1};
+    const size_t nmiss[6] = {0, 1, 0, 0, 1, 0};
+    for (size_t j = 0; j < 6; j++) {
+        assert_int_equal(t->cols[j].type, OBS_COL_NUMERIC);
+        assert_int_equal(t->cols[j].all_finite, want[j]);
+        assert_int_equal(t->cols[j].nmissing, nmiss[j]);
+    }
+    assert_true(isinf(t->cols[3].num[1]));
+    obs_table_free(&t);
+}
+
 static void test_selection_small(void **state)
 {
     (void)state;
@@ -157,6 +186,7 @@ int main(void)
         cmocka_unit_test(test_two_threads_same_table),
         cmocka_unit_test(test_two_threads_same_error),
         cmocka_unit_test(test_selection_small),
+        cmocka_unit_test(test_all_finite),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
