@@ -126,15 +126,20 @@ COX_INLINE cox_efron_coef cox_efron_terms(int ndead, int efron, double deadwt, d
     cox_efron_coef c = {0, 0, 0, 0, 0};
     int nterm = (efron && ndead > 1) ? ndead : 1;
     double meanwt = deadwt / nterm;
+    const double rn = 1.0 / nterm;
     for (int m = 0; m < nterm; m++) {
-        double f = (double)(m + 1) / nterm;
+        /* one division per term: f_m as (m + 1) times 1/nterm, the five
+         * quotients by D and D^2 as products with 1/D (each a rounding,
+         * far below the tolerances) */
+        double f = (m + 1 == nterm) ? 1.0 : (double)(m + 1) * rn;
         double D = denom + f * denom2;
+        const double inv = 1.0 / D, winv = meanwt * inv, winv2 = winv * inv;
         *loglik -= meanwt * (log(D) + center);
-        c.A0 += meanwt / D;
-        c.A1 += meanwt * f / D;
-        c.B0 += meanwt / (D * D);
-        c.B1 += meanwt * f / (D * D);
-        c.B2 += meanwt * f * f / (D * D);
+        c.A0 += winv;
+        c.A1 += winv * f;
+        c.B0 += winv2;
+        c.B1 += winv2 * f;
+        c.B2 += winv2 * f * f;
     }
     return c;
 }
