@@ -346,9 +346,10 @@ static int split_halves(conc_sweep *c, size_t b, size_t e, size_t n, double *bas
  * scratch: nscratch doubles of dead caller memory; when it holds at least
  * COX_CONC_SCRATCH(n) doubles nothing of O(n) is allocated (memory the
  * process has already touched: no new pages), otherwise one block is.
- * Layout (doubles): rank n | then, during the sort, key n, ord n and the
- * sort's buffers 2n + 2; after it node 2(n+2), point 2(n+2), infl 3n+1,
- * snap 3n+1 over the same space. */
+ * Layout (doubles): rank n | then, during the sort, key n (or the sorted
+ * values), ord n and the sort's buffers 2n + 2 (or obs_value_sort's
+ * scratch); after it node 2(n+2), point 2(n+2), infl 3n+1, snap 3n+1 over
+ * the same space. */
 obs_status cox_concordance(const cox_work *w, const double *lp_sorted,
                            const int *cluster, double *scratch, size_t nscratch,
                            obs_cox_model *m, obs_error *err)
@@ -372,17 +373,34 @@ obs_status cox_concordance(const cox_work *w, const double *lp_sorted,
     double count[5] = {0, 0, 0, 0, 0};
     size_t mr = 0;
 
-    for (size_t k = 0; k < n; k++) { key[k] = cox_double_key(lp_sorted[k]); ord[k] = k; }
-    if (cox_radix_sort_buf(key, ord, n, kbuf, ibuf)) {
+    /* the ranks: lp in value order by buckets (obs_value_sort; the sorted
+     * values go where the keys would, its scratch into the sort buffers),
+     * or, when some lp is not finite, by the radix sort of order-preserving
+     * keys; equal values, -0 and +0 included, share a rank */
+    const int vs = obs_value_sort(lp_sorted, n, (double *)key, ord, NULL, NULL, (uint32_t *)kbuf);
+    if (vs < 0) {
         rc = obs_error_set(err, OBS_ENOMEM, "cox: out of memory (concordance)");
         goto done;
     }
-    /* equal keys are equal values, and -0 (key 2^63 - 1) equals +0 (2^63):
-     * no random reads of lp */
-    for (size_t k = 0; k < n; k++) {
-        if (k == 0 || (key[k] != key[k - 1] &&
-                       !(key[k - 1] == INT64_MAX && key[k] == (uint64_t)INT64_MAX + 1))) mr++;
-        rank[ord[k]] = mr;
+    if (vs == 0) {
+        const double *sv = (const double *)key;
+        for (size_t k = 0; k < n; k++) {
+            if (k == 0 || sv[k] != sv[k - 1]) mr++;
+            rank[ord[k]] = mr;
+        }
+    } else {
+        for (size_t k = 0; k < n; k++) { key[k] = cox_double_key(lp_sorted[k]); ord[k] = k; }
+        if (cox_radix_sort_buf(key, ord, n, kbuf, ibuf)) {
+            rc = obs_error_set(err, OBS_ENOMEM, "cox: out of memory (concordance)");
+            goto done;
+        }
+        /* equal keys are equal values, and -0 (key 2^63 - 1) equals +0
+         * (2^63): no random reads of lp */
+        for (size_t k = 0; k < n; k++) {
+            if (k == 0 || (key[k] != key[k - 1] &&
+                           !(key[k - 1] == INT64_MAX && key[k] == (uint64_t)INT64_MAX + 1))) mr++;
+            rank[ord[k]] = mr;
+        }
     }
     /* key, ord and the sort buffers are dead: the trees take their place.
      * Zeroed: the trees (the int32 ones fit in node; the second half's

@@ -276,6 +276,16 @@ int cox_radix_sort(uint64_t *key, size_t *idx, size_t n);
 /* The same with caller scratch kbuf, ibuf (n + 1 each; NULL: allocated). */
 int cox_radix_sort_buf(uint64_t *key, size_t *idx, size_t n, uint64_t *kbuf, size_t *ibuf);
 
+/* v (n finite doubles) in ascending order of value into sv, with ord[k] the
+ * index in v of sv[k] (ord may be NULL) and tag[k] = tag_in[ord[k]] (tag and
+ * tag_in may be NULL); equal values (-0 and +0 included) are adjacent in
+ * an unspecified order of their indices (value_sort.c).  scratch: at least
+ * OBS_VALUE_SORT_SCRATCH(n) uint32.  Returns 0; 1 (nothing done) when a
+ * value is not finite or n >= 2^32 - 1; -1 when out of memory. */
+#define OBS_VALUE_SORT_SCRATCH(n) ((n) + 3 * ((n) / 4 + 2))
+int obs_value_sort(const double *v, size_t n, double *sv, size_t *ord, const unsigned char *tag_in,
+                   unsigned char *tag, uint32_t *scratch);
+
 /* Stable counting sort of idx (n) by t[idx[k]], ascending (desc 0) or
  * descending: taken when every value is k / 10^d, d in 0..3 the same for
  * all (integer days, times with two decimals), k an integer with fewer

@@ -5,6 +5,9 @@
  * both signs, -0 and +0, infinities, many ties, in both digit widths (8
  * bits below 65,536 keys, 16 above), on one thread and on two (2^17 keys
  * and more) and with keys that share high digits (skipped passes).
+ * obs_value_sort (src/value_sort.c, the concordance's and AUC's order by
+ * value): ascending values, ord a permutation onto them, tags carried, the
+ * same output on one and two threads; non-finite input refused.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -149,6 +152,60 @@ static void decimal_sort(void **state)
     assert_int_equal(cox_decimal_sort(idx, 3, v, 0, k32, ibuf), 0);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* kinds: continuous, a few values (large buckets), constant, signed zeros,
+ * a wide range (one crowded bucket) */
+static void value_sort_case(size_t n, int kind)
+{
+    double *v = malloc(n * sizeof *v), *sv = malloc(n * sizeof *sv), *ref = malloc(n * sizeof *ref);
+    double *sv2 = malloc(n * sizeof *sv2);
+    size_t *ord = malloc(n * sizeof *ord), *ord2 = malloc(n * sizeof *ord2);
+    unsigned char *tin = malloc(n), *tag = malloc(n), *seen = calloc(n, 1);
+    uint32_t *scr = malloc(OBS_VALUE_SORT_SCRATCH(n) * sizeof *scr);
+    assert_true(v && sv && ref && sv2 && ord && ord2 && tin && tag && seen && scr);
+    for (size_t i = 0; i < n; i++) {
+        const double u = unif();
+        v[i] = kind == 0 ? u - 0.5 : kind == 1 ? (double)(int)(u * 5) : kind == 2 ? 3.0
+             : kind == 3 ? (u < 0.5 ? -0.0 : 0.0) : (u < 0.9 ? u * 1e-200 : u * 1e200);
+        tin[i] = (unsigned char)(i % 251);
+    }
+    setenv("OBSURV_THREADS", "1", 1);
+    assert_int_equal(obs_value_sort(v, n, sv, ord, tin, tag, scr), 0);
+    setenv("OBSURV_THREADS", "2", 1);
+    assert_int_equal(obs_value_sort(v, n, sv2, ord2, NULL, NULL, scr), 0);
+    unsetenv("OBSURV_THREADS");
+    memcpy(ref, v, n * sizeof *ref);
+    qsort(ref, n, sizeof *ref, cmp_double);
+    for (size_t k = 0; k < n; k++) {
+        assert_true(sv[k] == ref[k]);                 /* ascending (-0 == +0) */
+        assert_true(ord[k] < n && !seen[ord[k]]);     /* a permutation */
+        seen[ord[k]] = 1;
+        assert_true(memcmp(&sv[k], &v[ord[k]], sizeof(double)) == 0);
+        assert_int_equal(tag[k], tin[ord[k]]);
+        assert_true(memcmp(&sv[k], &sv2[k], sizeof(double)) == 0 && ord[k] == ord2[k]);
+    }
+    free(v); free(sv); free(ref); free(sv2); free(ord); free(ord2); free(tin); free(tag); free(seen); free(scr);
+}
+
+static void value_sort(void **state)
+{
+    (void)state;
+    const size_t ns[] = {1, 2, 7, 1000, 150001};
+    for (size_t a = 0; a < sizeof ns / sizeof *ns; a++)
+        for (int kind = 0; kind < 5; kind++) value_sort_case(ns[a], kind);
+    double bad[3] = {1.0, NAN, 2.0}, sv[3];
+    size_t ord[3];
+    uint32_t scr[OBS_VALUE_SORT_SCRATCH(3)];
+    assert_int_equal(obs_value_sort(bad, 3, sv, ord, NULL, NULL, scr), 1);
+    bad[1] = INFINITY;
+    assert_int_equal(obs_value_sort(bad, 3, sv, ord, NULL, NULL, scr), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -156,6 +213,7 @@ int main(void)
         cmocka_unit_test(large_inputs),
         cmocka_unit_test(two_thread_inputs),
         cmocka_unit_test(decimal_sort),
+        cmocka_unit_test(value_sort),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
