@@ -120,6 +120,11 @@ COX_INLINE void cox_risk_add(double *restrict a, double *restrict cmat,
  * ndead >= 1. */
 typedef struct { double A0, A1, B0, B1, B2; } cox_efron_coef;
 
+/* ln 2 = COX_LN2_HI + COX_LN2_LO, the first with 32 trailing zero bits
+ * (k COX_LN2_HI is exact for |k| < 2^21) */
+#define COX_LN2_HI 6.93147180369123816490e-01
+#define COX_LN2_LO 1.90821492927058770002e-10
+
 COX_INLINE cox_efron_coef cox_efron_terms(int ndead, int efron, double deadwt, double denom,
                                           double denom2, double center, double *loglik)
 {
@@ -127,6 +132,15 @@ COX_INLINE cox_efron_coef cox_efron_terms(int ndead, int efron, double deadwt, d
     int nterm = (efron && ndead > 1) ? ndead : 1;
     double meanwt = deadwt / nterm;
     const double rn = 1.0 / nterm;
+    /* sum_m log D_m by blocks of 8 terms: the product of the D_m's
+     * mantissas (in [1/2, 1): no overflow or underflow in 8 factors) and
+     * the sum of their exponents, one log per block, the exponents times
+     * ln 2 in two parts (the first product exact): a term's rounding; a
+     * D_m that is not a positive normal number takes its own log).  One
+     * term (Breslow, a single event) is log D itself. */
+    double logsum = 0.0, mprod = 1.0;
+    long expo = 0;
+    int inblock = 0;
     for (int m = 0; m < nterm; m++) {
         /* one division per term: f_m as (m + 1) times 1/nterm, the five
          * quotients by D and D^2 as products with 1/D (each a rounding,
@@ -134,13 +148,30 @@ COX_INLINE cox_efron_coef cox_efron_terms(int ndead, int efron, double deadwt, d
         double f = (m + 1 == nterm) ? 1.0 : (double)(m + 1) * rn;
         double D = denom + f * denom2;
         const double inv = 1.0 / D, winv = meanwt * inv, winv2 = winv * inv;
-        *loglik -= meanwt * (log(D) + center);
+        uint64_t bits;
+        memcpy(&bits, &D, sizeof bits);
+        const unsigned be = (unsigned)(bits >> 52);   /* sign and biased exponent */
+        if (nterm > 1 && be > 0 && be < 0x7ff) {
+            const uint64_t mb = (bits & UINT64_C(0x000fffffffffffff)) | UINT64_C(0x3fe0000000000000);
+            double mant;
+            memcpy(&mant, &mb, sizeof mant);
+            mprod *= mant;
+            expo += (long)be - 1022;
+            if (++inblock == 8) {
+                logsum += (double)expo * COX_LN2_HI + (log(mprod) + (double)expo * COX_LN2_LO);
+                mprod = 1.0; expo = 0; inblock = 0;
+            }
+        } else {
+            logsum += log(D);
+        }
         c.A0 += winv;
         c.A1 += winv * f;
         c.B0 += winv2;
         c.B1 += winv2 * f;
         c.B2 += winv2 * f * f;
     }
+    if (inblock) logsum += (double)expo * COX_LN2_HI + (log(mprod) + (double)expo * COX_LN2_LO);
+    *loglik -= meanwt * (logsum + nterm * center);
     return c;
 }
 
