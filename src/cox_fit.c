@@ -283,16 +283,31 @@ static void fast_cross(fast_chunk *c)
         double T[CROSS_BLOCK * (CROSS_PMAX + 4)];
         double acc[(CROSS_PMAX + 4) * (CROSS_PMAX + 4)];
         memset(acc, 0, ts * ts * sizeof *acc);
+#ifdef OBS_HAVE_FMA_KERNEL
+        if (c->fma) {
+            /* AVX2 + FMA: each term x_i (v x_j), x read in place (a block
+             * of rows at a time, in cache for all its tiles), no T */
+            for (size_t k0 = c->lo; k0 < c->hi; k0 += CROSS_BLOCK) {
+                const size_t nb = c->hi - k0 < CROSS_BLOCK ? c->hi - k0 : CROSS_BLOCK;
+                obs_tiles_lower_scaled_fma(acc, ts, w->x + k0 * p, p, w->rw + k0, p, nb);
+            }
+            goto tiles_done;
+        }
+#endif
+        for (size_t r = 0; r < CROSS_BLOCK; r++)       /* T's padding: zeros, once */
+            for (size_t i = p; i < ts; i++) T[r * ts + i] = 0.0;
         for (size_t k0 = c->lo; k0 < c->hi; k0 += CROSS_BLOCK) {
             const size_t nb = c->hi - k0 < CROSS_BLOCK ? c->hi - k0 : CROSS_BLOCK;
             const double *X = w->x + k0 * p;
             for (size_t r = 0; r < nb; r++) {
                 const double v = w->rw[k0 + r];
                 for (size_t i = 0; i < p; i++) T[r * ts + i] = v * X[r * p + i];
-                for (size_t i = p; i < ts; i++) T[r * ts + i] = 0.0;
             }
             obs_tiles(c->fma, 0, acc, ts, T, X, p, p, nb);
         }
+#ifdef OBS_HAVE_FMA_KERNEL
+    tiles_done:
+#endif
         for (size_t i = 0; i < p; i++)
             for (size_t j = 0; j <= i; j++) cm[j * p + i] = acc[i * ts + j];
         return;

@@ -126,6 +126,40 @@ __attribute__((target("avx2,fma"))) static inline void obs_tiles_upper_fma(
         for (size_t k = j; k < p; k += 4) obs_tile_4x4_fma(acc + j * s + k, s, T + j, s, X + k, xs, nb);
 }
 
+/* For rows r = 0..nb-1 of weight v[r], add x[r][i+a] (v[r] x[r][j..j+3])
+ * into c[a][0..3], a = 0..3 (x rows xstride apart, read in place: the
+ * lanes past a row's end read the next row, or readable padding, and land
+ * in sums the caller drops; c rows cstride apart).  The weighted
+ * cross-product without forming v x first. */
+__attribute__((target("avx2,fma"))) static inline void obs_tile_4x4_scaled_fma(
+    double *c, size_t cstride, const double *x, size_t xstride, size_t i, size_t j, const double *v,
+    size_t nb)
+{
+    __m256d c0 = _mm256_loadu_pd(c), c1 = _mm256_loadu_pd(c + cstride);
+    __m256d c2 = _mm256_loadu_pd(c + 2 * cstride), c3 = _mm256_loadu_pd(c + 3 * cstride);
+    for (size_t r = 0; r < nb; r++, x += xstride) {
+        const __m256d yv = _mm256_mul_pd(_mm256_broadcast_sd(v + r), _mm256_loadu_pd(x + j));
+        c0 = _mm256_fmadd_pd(_mm256_broadcast_sd(x + i), yv, c0);
+        c1 = _mm256_fmadd_pd(_mm256_broadcast_sd(x + i + 1), yv, c1);
+        c2 = _mm256_fmadd_pd(_mm256_broadcast_sd(x + i + 2), yv, c2);
+        c3 = _mm256_fmadd_pd(_mm256_broadcast_sd(x + i + 3), yv, c3);
+    }
+    _mm256_storeu_pd(c, c0);
+    _mm256_storeu_pd(c + cstride, c1);
+    _mm256_storeu_pd(c + 2 * cstride, c2);
+    _mm256_storeu_pd(c + 3 * cstride, c3);
+}
+
+/* The lower tiles (j <= i) of sum over nb rows r of v[r] x_r x_r' into acc
+ * (row stride s, s >= p rounded up to 4), x rows xs apart with at least
+ * 16 readable doubles after the last row's start + xs. */
+__attribute__((target("avx2,fma"))) static inline void obs_tiles_lower_scaled_fma(
+    double *acc, size_t s, const double *X, size_t xs, const double *v, size_t p, size_t nb)
+{
+    for (size_t i = 0; i < p; i += 4)
+        for (size_t j = 0; j <= i; j += 4) obs_tile_4x4_scaled_fma(acc + i * s + j, s, X, xs, i, j, v, nb);
+}
+
 /* out[k] = wt[k] exp(x[k]) for k < n, |x[k]| <= 700, by AVX2 + FMA (simd.c;
  * call only when obs_simd_fma() is 1).  Within about 1 ulp of the exact
  * value. */
