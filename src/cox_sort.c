@@ -164,6 +164,37 @@ int cox_radix_sort_buf(uint64_t *key, size_t *idx, size_t n, uint64_t *kbuf, siz
 /* The integer k and the scale 10^d of a decimal time (see cox_decimal_sort). */
 #define DECIMAL_MAX_RANGE ((int64_t)1 << 20)
 
+/* One half [lo, hi) of the decimal counting sort: phase 0 the keys and
+ * their counts, phase 1 the scatter into ibuf from the half's offsets,
+ * phase 2 ibuf[lo, hi) copied back into idx. */
+typedef struct {
+    size_t *idx;
+    const double *t;
+    uint32_t *key;
+    size_t *ibuf, *count;
+    size_t lo, hi;
+    double s;
+    int64_t klo, khi;
+    int desc, phase;
+} dec_half;
+
+static void dec_half_run(void *arg)
+{
+    dec_half *h = arg;
+    if (h->phase == 0) {
+        for (size_t k = h->lo; k < h->hi; k++) {
+            const int64_t ki = (int64_t)nearbyint(h->t[h->idx[k]] * h->s);
+            const uint32_t b = (uint32_t)(h->desc ? h->khi - ki : ki - h->klo);
+            h->key[k] = b;
+            h->count[b]++;
+        }
+    } else if (h->phase == 1) {
+        for (size_t k = h->lo; k < h->hi; k++) h->ibuf[h->count[h->key[k]]++] = h->idx[k];
+    } else {
+        memcpy(h->idx + h->lo, h->ibuf + h->lo, (h->hi - h->lo) * sizeof *h->idx);
+    }
+}
+
 int cox_decimal_sort(size_t *idx, size_t n, const double *t, int desc, uint32_t *key, size_t *ibuf)
 {
     static const double scale[4] = {1.0, 10.0, 100.0, 1000.0};
@@ -188,19 +219,30 @@ int cox_decimal_sort(size_t *idx, size_t n, const double *t, int desc, uint32_t 
         if (ok) break;
     }
     if (d == 4 || hi - lo >= DECIMAL_MAX_RANGE) return 0;
-    const double s = scale[d];
     const size_t range = (size_t)(hi - lo) + 1;
-    size_t *count = calloc(range + 1, sizeof *count);
+    /* two halves of idx at once when large (each counts its keys; the first
+     * half's entries of a key go first, so the order is the one-thread
+     * stable order), then the copy back likewise */
+    const int two = n >= TWO_THREADS_MIN_KEYS && range <= n && obs_parallel_threads() >= 2;
+    size_t *count = calloc(2 * (range + 1), sizeof *count);
     if (!count) return -1;
-    for (size_t k = 0; k < n; k++) {
-        const int64_t ki = (int64_t)nearbyint(t[idx[k]] * s);
-        const uint32_t b = (uint32_t)(desc ? hi - ki : ki - lo);
-        key[k] = b;
-        count[b + 1]++;
+    dec_half h[2];
+    void *args[2] = {&h[0], &h[1]};
+    for (int c = 0; c < 2; c++)
+        h[c] = (dec_half){idx, t, key, ibuf, count + c * (range + 1), c ? n / 2 : 0, c ? n : n / 2,
+                          scale[d], lo, hi, desc, 0};
+    obs_parallel_run(dec_half_run, args, 2, two ? 2 : 1);
+    size_t sum = 0;
+    for (size_t b = 0; b < range; b++) {
+        const size_t c0 = h[0].count[b], c1 = h[1].count[b];
+        h[0].count[b] = sum;
+        h[1].count[b] = sum + c0;
+        sum += c0 + c1;
     }
-    for (size_t b = 1; b <= range; b++) count[b] += count[b - 1];
-    for (size_t k = 0; k < n; k++) ibuf[count[key[k]]++] = idx[k];
-    memcpy(idx, ibuf, n * sizeof *idx);
+    for (int c = 0; c < 2; c++) h[c].phase = 1;
+    obs_parallel_run(dec_half_run, args, 2, two ? 2 : 1);
+    for (int c = 0; c < 2; c++) h[c].phase = 2;
+    obs_parallel_run(dec_half_run, args, 2, two ? 2 : 1);
     free(count);
     return 1;
 }
