@@ -423,15 +423,31 @@ static obs_status code_binary(const obs_table *t, const obs_column *c, const obs
         double mx = -INFINITY;
         unsigned other = 0, zero = 0;
         const double *x = c->num;
+        /* a column known finite has no missing value: its flags (untouched
+         * zero pages from the reader) are not read */
+        const unsigned char *miss = c->all_finite ? NULL : c->missing;
         for (size_t i = 0; i < t->nrow; i++) {
             const double v = x[i];
-            if (c->missing && c->missing[i]) continue;
+            if (miss && miss[i]) continue;
+            /* bitwise, not short-circuit: a 0/1 column in random order
+             * would make the && branches mispredict every other row */
             mx = v > mx ? v : mx;
-            other |= (v != 0.0 && v != 1.0 && v != 2.0 && v == v);
+            other |= (unsigned)(v != 0.0) & (unsigned)(v != 1.0) & (unsigned)(v != 2.0) & (unsigned)(v == v);
             zero |= (v == 0.0);
         }
         if (mx == 2) shift = 1;
         if (!other && !(shift && zero)) nscan = 0;   /* every value valid: nothing to report */
+    }
+    if (nscan) {
+        /* a branch-free look first (a 0/1 column in random order makes
+         * the tests below mispredict every other row); a missing value is
+         * a NaN (table.h), which the look passes over */
+        unsigned bad = 0;
+        for (size_t r = 0; r < nscan; r++) {
+            const double v = c->num[surv ? r : fr->row[r]] - shift;
+            bad |= (unsigned)(v != 0.0) & (unsigned)(v != 1.0) & (unsigned)(v == v);
+        }
+        if (!bad) nscan = 0;
     }
     for (size_t r = 0; r < nscan; r++) {
         size_t i = surv ? r : fr->row[r];
@@ -442,8 +458,9 @@ static obs_status code_binary(const obs_table *t, const obs_column *c, const obs
                                  obs_frame_rowloc(t, i, loc, sizeof loc), c->name, what,
                                  value_text(c, i, val, sizeof val));
     }
+    const int every = fr->n == t->nrow;   /* rows only drop: then row r is r */
     for (size_t r = 0; r < fr->n; r++) {
-        double v = c->num[fr->row[r]] - shift;
+        double v = c->num[every ? r : fr->row[r]] - shift;
         if (iout) iout[r] = (int)v;
         if (dout) dout[r] = v;
     }
@@ -477,7 +494,7 @@ static obs_status build_response(const obs_table *t, const obs_formula *f,
         /* A survival time must be finite, and >= 0 unless it is the stop of
          * a (start, stop] interval.  R's Surv accepts -1 and Inf and survfit
          * then reports them; both are data errors in a study, so name the row. */
-        size_t i = fr->row[r];
+        size_t i = n == t->nrow ? r : fr->row[r];   /* rows only drop: all kept, row r is r */
         if (!fr->time_borrowed) fr->time[r] = ct->num[i];
         if (!isfinite(fr->time[r]) || (!counting && fr->time[r] < 0)) {
             char b[64];
