@@ -112,36 +112,40 @@ obs_status obs_levelset_build(obs_levelset *ls, const obs_column *c, size_t nrow
         }
         return OBS_OK;
     }
-    /* numeric: sort the values of the scope once, keep the distinct ones */
-    ls->uvals = malloc((count + 1) * sizeof(double));
-    if (!ls->uvals) goto nomem;
-    size_t nv = 0;
-    for (size_t r = 0; r < count; r++) {
-        size_t i = rows ? rows[r] : r;
-        if (c->missing ? c->missing[i] : isnan(c->num[i])) continue;
-        ls->uvals[nv++] = value_of(c, i, islog);
-    }
-    size_t nu = 0;
-    /* a grouping column has few distinct values: find them by one scan
-     * against a short list (the first of equal values kept, as the stable
-     * sort below keeps it), sorting only those; beyond FEW_LEVELS distinct
-     * values, sort everything */
+    /* numeric: the distinct values of the scope.  A grouping column has
+     * few: found by one scan against a short list (the first of equal
+     * values kept, as the stable sort below keeps it; each value compared
+     * with every entry, no early exit: a 0/1 column in random order would
+     * make that branch mispredict), sorting only those; beyond FEW_LEVELS
+     * distinct values, all the values are copied and sorted */
     enum { FEW_LEVELS = 32 };
     double few[FEW_LEVELS];
-    size_t nf = 0;
-    for (size_t k = 0; k < nv && nf <= FEW_LEVELS; k++) {
-        size_t q = 0;
-        while (q < nf && few[q] != ls->uvals[k]) q++;
-        if (q == nf) {
+    size_t nf = 0, nu = 0;
+    const unsigned char *miss = c->all_finite ? NULL : c->missing;
+    for (size_t r = 0; r < count && nf <= FEW_LEVELS; r++) {
+        size_t i = rows ? rows[r] : r;
+        if (miss ? miss[i] : isnan(c->num[i])) continue;
+        const double v = value_of(c, i, islog);
+        unsigned hit = 0;
+        for (size_t q = 0; q < nf; q++) hit |= (unsigned)(few[q] == v);
+        if (!hit) {
             if (nf == FEW_LEVELS) { nf++; break; }
-            few[nf++] = ls->uvals[k];
+            few[nf++] = v;
         }
     }
+    ls->uvals = malloc(((nf <= FEW_LEVELS ? nf : count) + 1) * sizeof(double));
+    if (!ls->uvals) goto nomem;
     if (nf <= FEW_LEVELS) {
         qsort(few, nf, sizeof(double), cmp_double);
         memcpy(ls->uvals, few, nf * sizeof(double));
         nu = nf;
     } else {
+        size_t nv = 0;
+        for (size_t r = 0; r < count; r++) {
+            size_t i = rows ? rows[r] : r;
+            if (c->missing ? c->missing[i] : isnan(c->num[i])) continue;
+            ls->uvals[nv++] = value_of(c, i, islog);
+        }
         qsort(ls->uvals, nv, sizeof(double), cmp_double);
         for (size_t k = 0; k < nv; k++)
             if (nu == 0 || ls->uvals[k] != ls->uvals[nu - 1]) ls->uvals[nu++] = ls->uvals[k];
@@ -153,8 +157,10 @@ obs_status obs_levelset_build(obs_levelset *ls, const obs_column *c, size_t nrow
     int integer = !islog;
     for (size_t i = 0; i < nrow && integer; i++) {
         double v = c->num[i];
-        if ((c->missing && c->missing[i]) || isnan(v)) continue;
-        integer = v == floor(v) && fabs(v) <= 2147483647.0;
+        if ((miss && miss[i]) || isnan(v)) continue;
+        /* a whole number in int range: its int64 truncation is itself (no
+         * call to floor) */
+        integer = fabs(v) <= 2147483647.0 && v == (double)(int64_t)v;
     }
     ls->umap = malloc((nu + 1) * sizeof(int));
     ls->names = calloc(nu + 1, sizeof(char *));
@@ -187,10 +193,16 @@ int obs_levelset_code(const obs_levelset *ls, const obs_column *c, size_t row, i
     }
     double v = value_of(c, row, islog);
     size_t lo = 0, hi = ls->nuvals;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (ls->uvals[mid] < v) lo = mid + 1;
-        else hi = mid;
+    if (hi <= 16) {
+        /* few levels: the position by counting, without branches (a
+         * binary search on a random 0/1 column mispredicts every other row) */
+        for (size_t k = 0; k < hi; k++) lo += ls->uvals[k] < v;
+    } else {
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (ls->uvals[mid] < v) lo = mid + 1;
+            else hi = mid;
+        }
     }
     if (lo < ls->nuvals && ls->uvals[lo] == v) return ls->umap[lo];
     return -1;
