@@ -572,8 +572,7 @@ static obs_status build_strata(const obs_table *t, const obs_formula *f, obs_fra
             nlev[j] = ls[j].nlev;
             codes[j] = malloc(n * sizeof(int));
             if (!codes[j]) goto nomem;
-            for (size_t r = 0; r < n; r++)
-                codes[j][r] = obs_levelset_code(&ls[j], cols[j], fr->row[r], 0);
+            obs_levelset_code_rows(&ls[j], cols[j], n == t->nrow ? NULL : fr->row, n, 0, codes[j]);
             for (size_t l = 0; l < ls[j].nlev; l++) {
                 size_t w = obs_utf8_width(cols[j]->name) + 1 + obs_utf8_width(ls[j].names[l]);
                 if (w > width[j]) width[j] = w;
@@ -657,7 +656,7 @@ static obs_status build_specials(const obs_table *t, const obs_formula *f,
                 obs_levelset_free(&ls);
                 return obs_error_set(err, OBS_ENOMEM, "model frame: out of memory");
             }
-            for (size_t r = 0; r < n; r++) fr->cluster[r] = obs_levelset_code(&ls, c, fr->row[r], 0);
+            obs_levelset_code_rows(&ls, c, n == t->nrow ? NULL : fr->row, n, 0, fr->cluster);
             fr->nclusters = ls.nlev;
             obs_levelset_free(&ls);
         } else if (fv->kind == OBS_VAR_OFFSET) {

@@ -141,8 +141,7 @@ static obs_status eval_vars(const obs_table *t, const obs_formula *f, int drop, 
             if (rc) return rc;
             r->code = malloc(n * sizeof(int));
             if (!r->code) return nomem(err);
-            for (size_t q = 0; q < n; q++)
-                r->code[q] = obs_levelset_code(&r->ls, r->col, fr->row[q], r->islog);
+            obs_levelset_code_rows(&r->ls, r->col, n == t->nrow ? NULL : fr->row, n, r->islog, r->code);
             if (!groups && r->ls.nlev < 2)
                 return obs_error_set(err, OBS_EDATA,
                                      "formula: term \"%s\": contrasts can be applied only to "

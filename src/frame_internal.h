@@ -36,6 +36,11 @@ obs_status obs_levelset_build(obs_levelset *ls, const obs_column *c, size_t nrow
  * is outside the set. */
 int obs_levelset_code(const obs_levelset *ls, const obs_column *c, size_t row, int islog);
 
+/* out[r] = obs_levelset_code(ls, c, rows[r], islog) for r < n, rows NULL
+ * meaning row r (one call for a whole column). */
+void obs_levelset_code_rows(const obs_levelset *ls, const obs_column *c, const size_t *rows, size_t n,
+                            int islog, int *out);
+
 void obs_levelset_free(obs_levelset *ls);
 
 /* Cross-classify n rows by nvar codes (codes[v][i] in [0, nlev[v]), the

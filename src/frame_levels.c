@@ -184,7 +184,7 @@ nomem:
     return obs_error_set(err, OBS_ENOMEM, "model frame: out of memory");
 }
 
-int obs_levelset_code(const obs_levelset *ls, const obs_column *c, size_t row, int islog)
+static inline int level_code(const obs_levelset *ls, const obs_column *c, size_t row, int islog)
 {
     if (c->type == OBS_COL_FACTOR) {
         int code = c->codes[row];
@@ -206,6 +206,20 @@ int obs_levelset_code(const obs_levelset *ls, const obs_column *c, size_t row, i
     }
     if (lo < ls->nuvals && ls->uvals[lo] == v) return ls->umap[lo];
     return -1;
+}
+
+int obs_levelset_code(const obs_levelset *ls, const obs_column *c, size_t row, int islog)
+{
+    return level_code(ls, c, row, islog);
+}
+
+void obs_levelset_code_rows(const obs_levelset *ls, const obs_column *c, const size_t *rows, size_t n,
+                            int islog, int *out)
+{
+    if (rows)
+        for (size_t r = 0; r < n; r++) out[r] = level_code(ls, c, rows[r], islog);
+    else
+        for (size_t r = 0; r < n; r++) out[r] = level_code(ls, c, r, islog);
 }
 
 static int cmp_u64(const void *a, const void *b)

@@ -387,6 +387,7 @@ int cmd_km(int argc, char **argv)
     if (times) qsort(times, ntimes, sizeof *times, cmp_double);   /* R sorts them */
 
     obs_frame_spec spec = {.rhs = OBS_FRAME_GROUPS, .response_required = OBS_FRAME_NEED_SURV,
+                           .borrow_columns = 1,   /* the time column itself (the table outlives the frame) */
                            .weights = cli_get(&a, "--weights"), .drop_unused_levels = 1};
     if (cli_load_frame(&a, &spec, &t, &f, &fr, &err)) { code = cli_fail(&err); goto done; }
     if (fr->response != OBS_RESP_SURV || fr->start) {

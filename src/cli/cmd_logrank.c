@@ -168,6 +168,7 @@ int cmd_logrank(int argc, char **argv)
         return cli_fail(&err);
     }
     obs_frame_spec spec = {.rhs = OBS_FRAME_GROUPS, .response_required = OBS_FRAME_NEED_SURV,
+                           .borrow_columns = 1,   /* the time column itself (the table outlives the frame) */
                            .drop_unused_levels = 1};
     if (cli_load_frame(&a, &spec, &t, &f, &fr, &err)) return cli_fail(&err);
     if (fr->response != OBS_RESP_SURV || fr->start) {
