@@ -327,6 +327,33 @@ int obs_value_sort(const double *v, size_t n, double *sv, size_t *ord, const uns
  * (or a -0 is present), -1 out of memory.  key (n) and ibuf (n) scratch. */
 int cox_decimal_sort(size_t *idx, size_t n, const double *t, int desc, uint32_t *key, size_t *ibuf);
 
+/* nearbyint(x) for |x| < 2^51 in the default rounding mode (to nearest,
+ * ties to even), without a libm call: adding and removing 1.5 * 2^52
+ * leaves the integer nearest x. */
+static inline double cox_round_int(double x)
+{
+    const double m = 6755399441055744.0;   /* not folded: IEEE arithmetic, no -ffast-math */
+    return (x + m) - m;
+}
+
+/* Whether t[idx[k]] (idx NULL: t[k]), k < n, are all decimals k / 10^d as
+ * cox_decimal_sort takes them: 1 with the scale 10^d and the least and
+ * largest integers (each value is exactly (double)integer / scale), else 0. */
+int cox_decimal_range(const size_t *idx, size_t n, const double *t, double *scale, int64_t *lo,
+                      int64_t *hi);
+
+/* Right-censored counts without a sort (km.c): when every time is a
+ * decimal (cox_decimal_range) and the cells fit (S range G 2 <= max(4 n,
+ * 2^16)), *cnt (calloc'd, the caller frees) holds in cell
+ * ((s range + k) G + g) 2 + status the number of rows of stratum s
+ * (strata NULL: 0), group g (group NULL: 0) and that status at the time
+ * (lo + k) / scale; returns 1.  0: not applicable (nothing allocated); -1
+ * out of memory.  status 0/1 and the codes in range (checked by the
+ * caller); n < 2^32. */
+int obs_surv_counts(size_t n, const double *time, const int *status, const int *strata, size_t S,
+                    const int *group, size_t G, uint32_t **cnt, size_t *range, double *scale,
+                    int64_t *lo);
+
 /* Build the workspace (sorting, centring, scaling); owned by the caller,
  * freed with cox_work_free.  zero_one columns (all values in {-1,0,1}) are
  * neither centred nor scaled, as coxph's nocenter default. */

@@ -183,7 +183,7 @@ static void dec_half_run(void *arg)
     dec_half *h = arg;
     if (h->phase == 0) {
         for (size_t k = h->lo; k < h->hi; k++) {
-            const int64_t ki = (int64_t)nearbyint(h->t[h->idx[k]] * h->s);
+            const int64_t ki = (int64_t)cox_round_int(h->t[h->idx[k]] * h->s);
             const uint32_t b = (uint32_t)(h->desc ? h->khi - ki : ki - h->klo);
             h->key[k] = b;
             h->count[b]++;
@@ -195,7 +195,8 @@ static void dec_half_run(void *arg)
     }
 }
 
-int cox_decimal_sort(size_t *idx, size_t n, const double *t, int desc, uint32_t *key, size_t *ibuf)
+int cox_decimal_range(const size_t *idx, size_t n, const double *t, double *scale_out, int64_t *lo_out,
+                      int64_t *hi_out)
 {
     static const double scale[4] = {1.0, 10.0, 100.0, 1000.0};
     int d;
@@ -206,11 +207,11 @@ int cox_decimal_sort(size_t *idx, size_t n, const double *t, int desc, uint32_t 
         int ok = 1;
         lo = INT64_MAX; hi = INT64_MIN;
         for (size_t k = 0; k < n && ok; k++) {
-            const double v = t[idx[k]], x = v * s;
+            const double v = t[idx ? idx[k] : k], x = v * s;
             /* |x| < 2^31, and v the double nearest x / s, +0 only (-0 sorts
              * apart from +0 in the radix order) */
             if (!(fabs(x) < 2147483648.0)) { ok = 0; break; }
-            const double r = nearbyint(x);
+            const double r = cox_round_int(x);
             if (r / s != v || (v == 0 && signbit(v))) { ok = 0; break; }
             const int64_t ki = (int64_t)r;
             lo = ki < lo ? ki : lo;
@@ -219,6 +220,17 @@ int cox_decimal_sort(size_t *idx, size_t n, const double *t, int desc, uint32_t 
         if (ok) break;
     }
     if (d == 4 || hi - lo >= DECIMAL_MAX_RANGE) return 0;
+    *scale_out = scale[d];
+    *lo_out = lo;
+    *hi_out = hi;
+    return 1;
+}
+
+int cox_decimal_sort(size_t *idx, size_t n, const double *t, int desc, uint32_t *key, size_t *ibuf)
+{
+    double sc;
+    int64_t lo, hi;
+    if (!cox_decimal_range(idx, n, t, &sc, &lo, &hi)) return 0;
     const size_t range = (size_t)(hi - lo) + 1;
     /* two halves of idx at once when large (each counts its keys; the first
      * half's entries of a key go first, so the order is the one-thread
@@ -230,7 +242,7 @@ int cox_decimal_sort(size_t *idx, size_t n, const double *t, int desc, uint32_t 
     void *args[2] = {&h[0], &h[1]};
     for (int c = 0; c < 2; c++)
         h[c] = (dec_half){idx, t, key, ibuf, count + c * (range + 1), c ? n / 2 : 0, c ? n : n / 2,
-                          scale[d], lo, hi, desc, 0};
+                          sc, lo, hi, desc, 0};
     obs_parallel_run(dec_half_run, args, 2, two ? 2 : 1);
     size_t sum = 0;
     for (size_t b = 0; b < range; b++) {

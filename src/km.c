@@ -240,7 +240,18 @@ static obs_status km_validate(size_t n, const double *time, const int *status,
         return obs_error_set(err, OBS_EUSAGE, "unknown confidence interval type");
     if (ngroups == 0 || (group == NULL && ngroups != 1))
         return obs_error_set(err, OBS_EUSAGE, "km: %zu groups without group codes", ngroups);
+    /* a branch-free look first (a 0/1 status in random order would make
+     * the tests below mispredict every other row); the rows are walked
+     * for the message only when something is wrong */
+    unsigned bad = 0;
     for (size_t i = 0; i < n; i++) {
+        const double t = time[i];
+        bad |= (unsigned)(t - t != 0.0) | ((unsigned)status[i] > 1u);
+        if (group) bad |= (unsigned)(group[i] < 0) | (unsigned)((size_t)group[i] >= ngroups);
+    }
+    if (weights)
+        for (size_t i = 0; i < n; i++) bad |= (unsigned)!(isfinite(weights[i]) && weights[i] >= 0);
+    for (size_t i = 0; i < n && bad; i++) {
         if (!isfinite(time[i]))
             return obs_error_set(err, OBS_EDATA, "row %zu: time is not a finite number", i + 1);
         if (status[i] != 0 && status[i] != 1)
@@ -259,15 +270,17 @@ static obs_status km_validate(size_t n, const double *time, const int *status,
  * are already allocated with c->ntime entries; w2risk is scratch of
  * c->ntime doubles.
  */
+static void km_curve_finish(const double *time, const unsigned char *status,
+                            const double *weights, size_t m, int robust, const obs_km_options *opt,
+                            double z, obs_km_curve *c, double *w2risk);
+
 static void km_curve(const double *time, const unsigned char *status,
                      const double *weights, size_t m, int robust, const obs_km_options *opt,
                      double z, obs_km_curve *c, double *w2risk)
 {
-    size_t nt = c->ntime, j, p;
-    double nrisk, w2, s, v, h, csum;
-
+    size_t j, p;
     /* Pass 1: per distinct time, weight of events, of censorings, sum of w^2. */
-    c->n = m; c->n_weighted = 0; c->events = 0;
+    c->n = m;
     for (p = 0, j = 0; p < m; j++) {
         double t = time[p], d = 0, cen = 0, ww = 0;
         c->time[j] = t;
@@ -278,6 +291,20 @@ static void km_curve(const double *time, const unsigned char *status,
         }
         c->n_event[j] = d; c->n_censor[j] = cen; w2risk[j] = ww;
     }
+    km_curve_finish(time, status, weights, m, robust, opt, z, c, w2risk);
+}
+
+/* The curve from its per-time weights of events and censorings (c->time,
+ * n_event, n_censor and w2risk[j], the sum of squared weights at t_j, set
+ * for c->ntime times); the rows (sorted by time) are read only when
+ * robust. */
+static void km_curve_finish(const double *time, const unsigned char *status,
+                            const double *weights, size_t m, int robust, const obs_km_options *opt,
+                            double z, obs_km_curve *c, double *w2risk)
+{
+    size_t nt = c->ntime, j, p;
+    double nrisk, w2, s, v, h, csum;
+    c->n_weighted = 0; c->events = 0;
     /* Backward running sums: number at risk and sum of w^2 over rows with T_i > t_j. */
     nrisk = 0; w2 = 0;
     for (j = nt; j-- > 0;) {
@@ -327,6 +354,76 @@ static void km_curve(const double *time, const unsigned char *status,
     c->median_upper = km_median_of(c->upper, c->time, nt);
 }
 
+int obs_surv_counts(size_t n, const double *time, const int *status, const int *strata, size_t S,
+                    const int *group, size_t G, uint32_t **cnt, size_t *range_out, double *scale,
+                    int64_t *lo)
+{
+    int64_t hi;
+    *cnt = NULL;
+    if (n == 0 || n >= UINT32_MAX || !cox_decimal_range(NULL, n, time, scale, lo, &hi)) return 0;
+    const size_t range = (size_t)(hi - *lo) + 1;
+    const size_t limit = (4 * n > ((size_t)1 << 16) ? 4 * n : ((size_t)1 << 16));
+    if (S == 0 || G == 0 || range > limit / 2 / G / S) return 0;
+    uint32_t *c = calloc(S * range * G * 2, sizeof *c);
+    if (!c) return -1;
+    const double sc = *scale;
+    const int64_t l = *lo;
+    for (size_t i = 0; i < n; i++) {
+        const size_t k = (size_t)((int64_t)cox_round_int(time[i] * sc) - l);
+        const size_t s = strata ? (size_t)strata[i] : 0, g = group ? (size_t)group[i] : 0;
+        c[((s * range + k) * G + g) * 2 + (size_t)(status[i] != 0)]++;
+    }
+    *cnt = c;
+    *range_out = range;
+    return 1;
+}
+
+/* The curves from obs_surv_counts (one stratum per group, G = 1): no sort.
+ * The same per-time counts, in the same time order, as km_curve's first
+ * pass over the sorted rows (integers: exact), so the same curves. */
+static obs_status km_from_counts(obs_km *km, const uint32_t *cnt, size_t range, double scale, int64_t lo,
+                                 const obs_km_options *opt, double z, size_t n)
+{
+    double *w2 = NULL;
+    size_t cap = 0;
+    for (size_t g = 0; g < km->ncurves; g++) {
+        obs_km_curve *c = &km->curves[g];
+        const uint32_t *cg = cnt + g * range * 2;
+        size_t nt = 0, m = 0;
+        for (size_t k = 0; k < range; k++) {
+            const size_t r = (size_t)cg[2 * k] + cg[2 * k + 1];
+            nt += r > 0;
+            m += r;
+        }
+        c->ntime = nt;
+        c->median = c->median_lower = c->median_upper = NAN;
+        c->n = m;
+        if (nt == 0) continue;
+        c->time = malloc(8 * nt * sizeof(double));   /* one block, freed via time */
+        if (nt > cap) {
+            free(w2);
+            cap = nt;
+            w2 = malloc(cap * sizeof *w2);
+        }
+        if (!c->time || !w2) { free(w2); return OBS_ENOMEM; }
+        c->n_risk = c->time + nt;   c->n_event = c->time + 2 * nt;
+        c->n_censor = c->time + 3 * nt; c->surv = c->time + 4 * nt;
+        c->std_err = c->time + 5 * nt; c->lower = c->time + 6 * nt;
+        c->upper = c->time + 7 * nt;
+        for (size_t k = 0, j = 0; k < range; k++) {
+            const double d = cg[2 * k + 1], cen = cg[2 * k];
+            if (d + cen == 0) continue;
+            c->time[j] = (double)(lo + (int64_t)k) / scale;   /* the time itself (cox_decimal_range) */
+            c->n_event[j] = d; c->n_censor[j] = cen; w2[j] = d + cen;   /* unit weights: w^2 = 1 */
+            j++;
+        }
+        km_curve_finish(NULL, NULL, NULL, m, 0, opt, z, c, w2);
+    }
+    (void)n;
+    free(w2);
+    return OBS_OK;
+}
+
 obs_status obs_km_estimate(size_t n, const double *time, const int *status,
                            const double *weights, const int *group,
                            size_t ngroups, const obs_km_options *opt_in,
@@ -363,6 +460,23 @@ obs_status obs_km_estimate(size_t n, const double *time, const int *status,
     km->opt = opt;
     km->curves = calloc(ngroups, sizeof *km->curves);
     if (!km->curves) goto nomem;
+    if (!weights) {
+        /* unit weights and decimal times: counts by (group, time), no sort */
+        uint32_t *cnt = NULL;
+        size_t range = 0;
+        double scale = 1;
+        int64_t lo = 0;
+        const int hc = obs_surv_counts(n, time, status, group, ngroups, NULL, 1, &cnt, &range, &scale, &lo);
+        if (hc < 0) goto nomem;
+        if (hc > 0) {
+            const obs_status r2 = km_from_counts(km, cnt, range, scale, lo, &opt, z, n);
+            free(cnt);
+            if (r2) goto nomem;
+            free(order); free(start); free(scratch); free(st); free(ss); free(sw);
+            *out = km;
+            return OBS_OK;
+        }
+    }
     rc = obs_survival_order(n, time, group, ngroups, order, err);
     if (rc) goto fail;
     /* Gather once into sorted order: every later pass reads memory in sequence. */

@@ -29,6 +29,7 @@
 #include "obsurv/logrank.h"
 #include "obsurv/km.h"
 #include "obsurv/dist.h"
+#include "cox_internal.h"   /* obs_surv_counts */
 
 void obs_logrank_free(obs_logrank **lr)
 {
@@ -119,6 +120,47 @@ static void logrank_stratum(size_t m, const double *time,
     }
 }
 
+/* logrank_stratum from obs_surv_counts' cells of one stratum (cs: range
+ * times x G groups x 2 statuses): the same per-time counts in the same
+ * time order, integers (exact), so the same sums. */
+static void logrank_stratum_counts(const uint32_t *cs, size_t range, size_t G, double rho,
+                                   double *nrisk, double *dk, double *obs, double *exp_, double *var)
+{
+    double km = 1.0, ntot = 0;
+    memset(nrisk, 0, G * sizeof *nrisk);
+    for (size_t k = 0; k < range; k++)
+        for (size_t g = 0; g < G; g++) nrisk[g] += (double)cs[(k * G + g) * 2] + cs[(k * G + g) * 2 + 1];
+    for (size_t g = 0; g < G; g++) ntot += nrisk[g];
+    for (size_t k = 0; k < range; k++) {
+        const uint32_t *ck = cs + k * G * 2;
+        double d = 0, leave = 0;
+        for (size_t g = 0; g < G; g++) {
+            dk[g] = ck[2 * g + 1];
+            d += dk[g];
+            leave += (double)ck[2 * g] + ck[2 * g + 1];
+        }
+        if (leave == 0) continue;   /* no row at this time */
+        if (d > 0) {
+            double w = (rho == 0) ? 1.0 : pow(km, rho);
+            for (size_t j = 0; j < G; j++) {
+                obs[j] += w * dk[j];
+                exp_[j] += w * d * nrisk[j] / ntot;
+            }
+            if (ntot > 1) {
+                double kt = w * w * d * (ntot - d) / (ntot * (ntot - 1));
+                for (size_t j = 0; j < G; j++) {
+                    if (nrisk[j] == 0) continue;
+                    for (size_t q = 0; q < G; q++)
+                        var[j * G + q] += kt * nrisk[j] * ((j == q) - nrisk[q] / ntot);
+                }
+            }
+            km *= (ntot - d) / ntot;
+        }
+        for (size_t g = 0; g < G; g++) nrisk[g] -= (double)ck[2 * g] + ck[2 * g + 1];
+        ntot -= leave;
+    }
+}
+
 obs_status obs_logrank_test(size_t n, const double *time, const int *status,
                             const int *group, size_t ngroups,
                             const int *strata, size_t nstrata, double rho,
@@ -184,6 +226,21 @@ obs_status obs_logrank_test(size_t n, const double *time, const int *status,
         goto fail;
     }
     for (size_t s = 0; s < S; s++) { lr->n_strata[s] = sstart[s + 1]; sstart[s + 1] += sstart[s]; }
+    {   /* decimal times: counts by (stratum, time, group), no sort */
+        uint32_t *cnt = NULL;
+        size_t range = 0;
+        double scale = 1;
+        int64_t lo = 0;
+        const int hc = obs_surv_counts(n, time, status, strata, S, group, G, &cnt, &range, &scale, &lo);
+        if (hc < 0) goto nomem;
+        if (hc > 0) {
+            for (size_t s = 0; s < S; s++)
+                logrank_stratum_counts(cnt + s * range * G * 2, range, G, rho, scratch, scratch + G,
+                                       lr->observed_strata + s * G, lr->expected_strata + s * G, lr->var);
+            free(cnt);
+            goto summed;
+        }
+    }
     rc = obs_survival_order(n, time, strata, S, order, err);
     if (rc) goto fail;
     for (size_t p = 0; p < n; p++) {      /* gather once into sorted order */
@@ -194,6 +251,7 @@ obs_status obs_logrank_test(size_t n, const double *time, const int *status,
         logrank_stratum(sstart[s + 1] - sstart[s], st + sstart[s], ss + sstart[s],
                         sg + sstart[s], G, rho, scratch, scratch + G, lr->observed_strata + s * G,
                         lr->expected_strata + s * G, lr->var);
+summed:
     for (size_t s = 0; s < S; s++)
         for (size_t g = 0; g < G; g++) {
             lr->observed[g] += lr->observed_strata[s * G + g];

@@ -78,7 +78,10 @@ typedef struct {
  *
  * Product limit: S(t) = prod_{t_j <= t} (1 - d_j / n_j) (Kaplan & Meier 1958).
  * Work: one sort of the rows (by group, then time; radix, O(n)), then running
- * sums; allocation is O(n) up front, none in the loops.
+ * sums; allocation is O(n) up front, none in the loops.  Without weights,
+ * when every time is a decimal (days, or up to three decimals, over fewer
+ * than 2^20 steps), counts by (group, time) replace the sort: the same
+ * per-time counts, so the same curves bit for bit.
  * Errors: OBS_EUSAGE for bad options/codes, OBS_EDATA for non-finite
  * times or invalid weights, OBS_ENOMEM.
  */
