@@ -103,7 +103,7 @@ static void check_chunk_run(void *arg)
         unsigned bad = 0;
         for (size_t i = i0; i < i1; i++) {
             const double t = d->stop[i];
-            bad |= (t - t != 0.0) | (d->status[i] != 0 && d->status[i] != 1);
+            bad |= (unsigned)(t - t != 0.0) | ((unsigned)d->status[i] > 1u);   /* no branch on 0/1 data */
         }
         if (d->start || wt || d->offset || d->cluster || d->strata)
             for (size_t i = i0; i < i1 && !bad; i++) bad |= (row_problem(d, xc, i, &(size_t){0}) != NULL);
@@ -115,14 +115,14 @@ static void check_chunk_run(void *arg)
                 for (size_t i = i0; i < i1; i++) {
                     const double v = x[i];
                     nf |= (v - v != 0.0);
-                    nb |= (v != 0.0 && v != 1.0 && v != -1.0);
+                    nb |= (unsigned)(v != 0.0) & (unsigned)(v != 1.0) & (unsigned)(v != -1.0);
                     s += wt[i] * v;
                 }
             } else {
                 for (size_t i = i0; i < i1; i++) {
                     const double v = x[i];
                     nf |= (v - v != 0.0);
-                    nb |= (v != 0.0 && v != 1.0 && v != -1.0);
+                    nb |= (unsigned)(v != 0.0) & (unsigned)(v != 1.0) & (unsigned)(v != -1.0);
                     s += v;
                 }
             }
