@@ -622,7 +622,14 @@ obs_status obs_logit_fit_irls_cols(const double *const *xcol, size_t n, size_t p
     size_t *cols = NULL;
     *out = NULL;
 
-    for (size_t i = 0; i < n; i++) {
+    /* a branch-free look first (a random 0/1 response would make the
+     * tests below mispredict every other row); the rows are walked for the
+     * message only when something is wrong */
+    unsigned bad = 0;
+    for (size_t i = 0; i < n; i++) bad |= (unsigned)(y[i] != 0.0) & (unsigned)(y[i] != 1.0);
+    if (w)
+        for (size_t i = 0; i < n; i++) bad |= (unsigned)!(w[i] >= 0 && isfinite(w[i]));
+    for (size_t i = 0; i < n && bad; i++) {
         if (!(y[i] == 0 || y[i] == 1))
             return obs_error_set(err, OBS_EDATA, "response must be 0 or 1, got %g (row %zu)", y[i], i + 1);
         if (w && !(w[i] >= 0 && isfinite(w[i])))

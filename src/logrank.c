@@ -181,7 +181,16 @@ obs_status obs_logrank_test(size_t n, const double *time, const int *status,
         return obs_error_set(err, OBS_EUSAGE, "logrank: no groups");
     if (!isfinite(rho))
         return obs_error_set(err, OBS_EUSAGE, "rho must be a finite number");
+    /* a branch-free look first (a 0/1 status in random order would make
+     * the tests below mispredict every other row); the rows are walked
+     * for the message only when something is wrong */
+    unsigned bad = 0;
     for (size_t i = 0; i < n; i++) {
+        const double t = time[i];
+        bad |= (unsigned)(t - t != 0.0) | ((unsigned)status[i] > 1u) | ((size_t)(unsigned)group[i] >= G);
+        if (strata) bad |= ((size_t)(unsigned)strata[i] >= S);
+    }
+    for (size_t i = 0; i < n && bad; i++) {
         if (!isfinite(time[i]))
             return obs_error_set(err, OBS_EDATA, "row %zu: time is not a finite number", i + 1);
         if (status[i] != 0 && status[i] != 1)
