@@ -6,8 +6,9 @@
  * pages are mapped as the parser's threads reach them (without
  * MAP_POPULATE, which mapped all of them on one thread before the parse:
  * 2-6 ms slower at 190 MB); standard input, pipes and other non-seekable files are read
- * whole into a growing buffer (doubling; glibc moves large blocks with
- * mremap, so growth does not copy).  The buffer or mapping is released
+ * whole into a growing buffer (doubling: each byte is copied at most about
+ * once more on average; with glibc's default mmap threshold large blocks
+ * even move by mremap, without a copy).  The buffer or mapping is released
  * before returning: the table owns copies of everything it keeps.
  */
 #include <errno.h>
