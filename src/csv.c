@@ -58,6 +58,7 @@
 #include "obsurv/csv.h"
 #include "obsurv/numparse.h"
 #include "numparse_scan.h"
+#include "tile_kernel.h"   /* obs_simd_fma */
 #include "obsurv/csv_opts.h"
 #include "obsurv/parallel.h"
 
@@ -640,6 +641,30 @@ static int skip_some_fast(const reader *r, const char **pp, size_t nf)
  * caller then reads the row field by field, from its start, which gives
  * the same values and every message (the numbers stored here are
  * overwritten or, for a column that turns into a factor, dropped). */
+/* fast_row's pieces: a run of fields only passed over, starting at field
+ * j (eight or sixteen bytes at a time), leaving *q at its end and *j at its
+ * last field, 0 when unusual; and the separator after field j at q: the
+ * start of the next field or line, NULL when it is not the expected one. */
+static inline __attribute__((always_inline)) int skip_run(const reader *r, const unsigned char *mode,
+                                                          size_t k, size_t *j, const char **q)
+{
+    size_t m = *j + 1;
+    while (m < k && mode[m] != COL_NUM) m++;
+    if (m == k ? !skip_rest_fast(r, q, k - *j) : !skip_some_fast(r, q, m - *j)) return 0;
+    if (*q == r->end) return 0;
+    *j = m - 1;
+    return 1;
+}
+
+static inline __attribute__((always_inline)) const char *after_sep(const reader *r, const char *q, size_t j,
+                                                                   size_t k)
+{
+    const char sep = j + 1 < k ? ',' : '\n';
+    if (*q == sep) return q + 1;
+    if (sep == '\n' && *q == '\r' && q + 1 < r->end && q[1] == '\n') return q + 2;
+    return NULL;
+}
+
 static inline __attribute__((always_inline)) const char *fast_row(const reader *r, const char *p,
                                                                   const unsigned char *mode, size_t k,
                                                                   double *const *num, size_t i)
@@ -652,21 +677,60 @@ static inline __attribute__((always_inline)) const char *fast_row(const reader *
             q = obs_scan_decimal_inline(p, end, &v);
             if (!q || q == end || v - v != 0.0) return NULL;   /* Inf: the field route */
             num[j][i] = v;
-        } else {
-            /* a run of fields only passed over: eight bytes at a time */
-            size_t m = j + 1;
-            while (m < k && mode[m] != COL_NUM) m++;
-            if (m == k ? !skip_rest_fast(r, &q, k - j) : !skip_some_fast(r, &q, m - j)) return NULL;
-            if (q == end) return NULL;
-            j = m - 1;
+        } else if (!skip_run(r, mode, k, &j, &q)) {
+            return NULL;
         }
-        const char sep = j + 1 < k ? ',' : '\n';
-        if (*q == sep) { p = q + 1; continue; }
-        if (sep == '\n' && *q == '\r' && q + 1 < end && q[1] == '\n') { p = q + 2; continue; }
-        return NULL;
+        if (!(p = after_sep(r, q, j, k))) return NULL;
     }
     return p;
 }
+
+#ifdef OBS_HAVE_SCAN16
+/* fast_row with a field's number read sixteen bytes at a time
+ * (obs_scan_decimal16, AVX2; the same values) when it lies in them, else
+ * as fast_row; the same rows are taken and the same values stored. */
+__attribute__((target("avx2"), always_inline))
+static inline const char *fast_row16(const reader *r, const char *p, const unsigned char *mode, size_t k,
+                                     double *const *num, size_t i)
+{
+    const char *end = r->end;
+    for (size_t j = 0; j < k; j++) {
+        const char *q = p;
+        if (mode[j] == COL_NUM) {
+            double v;
+            q = end - p > 16 ? obs_scan_decimal16(p, &v) : NULL;
+            if (!q) q = obs_scan_decimal_inline(p, end, &v);
+            if (!q || q == end || v - v != 0.0) return NULL;
+            num[j][i] = v;
+        } else if (!skip_run(r, mode, k, &j, &q)) {
+            return NULL;
+        }
+        if (!(p = after_sep(r, q, j, k))) return NULL;
+    }
+    return p;
+}
+
+/* Consecutive common rows from p by fast_row16, from row *nrow while
+ * below cap, each row's line into rowline: stops before a blank line or
+ * a row fast_row16 does not take (which the caller then reads).  Returns
+ * where it stopped; *nrow and *line advanced. */
+__attribute__((target("avx2")))
+static const char *fast_rows16(const reader *r, const char *p, const unsigned char *mode, size_t k,
+                               double *const *num, size_t *rowline, size_t *nrow, size_t cap,
+                               size_t *line)
+{
+    size_t i = *nrow, ln = *line;
+    while (i < cap && p < r->end && *p != '\n' && *p != '\r') {
+        const char *q = fast_row16(r, p, mode, k, num, i);
+        if (!q) break;
+        rowline[i++] = ln++;
+        p = q;
+    }
+    *nrow = i;
+    *line = ln;
+    return p;
+}
+#endif
 
 /* Pass 1 (see the design note).  *pp is at the first data row. */
 static obs_status pass_numbers(reader *r, const char *p, columns *c)
@@ -676,7 +740,16 @@ static obs_status pass_numbers(reader *r, const char *p, columns *c)
     field f;
     obs_status st;
 
+#ifdef OBS_HAVE_SCAN16
+    const int simd = obs_simd_fma();
+#endif
     while (p < end) {
+#ifdef OBS_HAVE_SCAN16
+        if (simd && c->nrow < c->cap) {   /* runs of common rows, sixteen bytes a number */
+            p = fast_rows16(r, p, c->is_factor, k, c->num, c->rowline, &c->nrow, c->cap, &r->line);
+            if (p >= end) break;
+        }
+#endif
         if (*p == '\n') { p++; r->line++; continue; }                      /* blank line */
         if (*p == '\r' && (p + 1 == end || p[1] == '\n')) { p += (p + 1 == end) ? 1 : 2; r->line++; continue; }
         if (c->nrow == c->cap) {

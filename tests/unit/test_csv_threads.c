@@ -120,6 +120,28 @@ static void test_two_threads_same_table(void **state)
     check_variant(0, 1);
 }
 
+/* the sixteen-byte number reader (AVX2 machines) and the portable one
+ * give the same table, on one thread and on two: numbers of every shape
+ * (signs, exponents, 1-15 digits, missing, text late, CRLF) */
+static void test_simd_same_table(void **state)
+{
+    (void)state;
+    for (int variant = 0; variant < 3; variant++) {
+        size_t len;
+        char *buf = make_csv(150000, variant == 1, variant == 2, 0, &len);
+        for (int th = 1; th <= 2; th++) {
+            obs_table *a = read_with(buf, len, th, NULL);
+            setenv("OBSURV_SIMD", "portable", 1);
+            obs_table *b = read_with(buf, len, th, NULL);
+            unsetenv("OBSURV_SIMD");
+            same_tables(a, b);
+            obs_table_free(&a);
+            obs_table_free(&b);
+        }
+        free(buf);
+    }
+}
+
 static void test_two_threads_same_error(void **state)
 {
     (void)state;
@@ -184,6 +206,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_two_threads_same_table),
+        cmocka_unit_test(test_simd_same_table),
         cmocka_unit_test(test_two_threads_same_error),
         cmocka_unit_test(test_selection_small),
         cmocka_unit_test(test_all_finite),
