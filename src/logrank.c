@@ -79,6 +79,29 @@ static int solve_dense(double *a, double *b, size_t m)
     return 0;
 }
 
+/* One event time with d events (dk per group) among ntot at risk (nrisk
+ * per group): the G-rho weight w = S(t-)^rho from the running km (then
+ * updated), and the terms w dk, w d nrisk / ntot and the hypergeometric
+ * variance added to obs, exp_ and var. */
+static inline void event_time(size_t G, double rho, double d, const double *dk, const double *nrisk,
+                              double ntot, double *km, double *obs, double *exp_, double *var)
+{
+    double w = (rho == 0) ? 1.0 : pow(*km, rho);
+    for (size_t k = 0; k < G; k++) {
+        obs[k] += w * dk[k];
+        exp_[k] += w * d * nrisk[k] / ntot;
+    }
+    if (ntot > 1) {
+        double kt = w * w * d * (ntot - d) / (ntot * (ntot - 1));
+        for (size_t j = 0; j < G; j++) {
+            if (nrisk[j] == 0) continue;
+            for (size_t k = 0; k < G; k++)
+                var[j * G + k] += kt * nrisk[j] * ((j == k) - nrisk[k] / ntot);
+        }
+    }
+    *km *= (ntot - d) / ntot;
+}
+
 /*
  * One stratum: m rows sorted by time (time, status, group in that order).  nrisk (ngroups) and dk
  * (ngroups) are scratch; results are added to obs, exp (this stratum's
@@ -100,22 +123,7 @@ static void logrank_stratum(size_t m, const double *time,
         memset(dk, 0, G * sizeof *dk);
         for (; q < m && time[q] == t; q++)
             if (status[q]) { dk[group[q]] += 1; d += 1; }
-        if (d > 0) {
-            double w = (rho == 0) ? 1.0 : pow(km, rho);
-            for (size_t k = 0; k < G; k++) {
-                obs[k] += w * dk[k];
-                exp_[k] += w * d * nrisk[k] / ntot;
-            }
-            if (ntot > 1) {
-                double kt = w * w * d * (ntot - d) / (ntot * (ntot - 1));
-                for (size_t j = 0; j < G; j++) {
-                    if (nrisk[j] == 0) continue;
-                    for (size_t k = 0; k < G; k++)
-                        var[j * G + k] += kt * nrisk[j] * ((j == k) - nrisk[k] / ntot);
-                }
-            }
-            km *= (ntot - d) / ntot;
-        }
+        if (d > 0) event_time(G, rho, d, dk, nrisk, ntot, &km, obs, exp_, var);
         for (; p < q; p++) { nrisk[group[p]] -= 1; ntot -= 1; }
     }
 }
@@ -140,22 +148,7 @@ static void logrank_stratum_counts(const uint32_t *cs, size_t range, size_t G, d
             leave += (double)ck[2 * g] + ck[2 * g + 1];
         }
         if (leave == 0) continue;   /* no row at this time */
-        if (d > 0) {
-            double w = (rho == 0) ? 1.0 : pow(km, rho);
-            for (size_t j = 0; j < G; j++) {
-                obs[j] += w * dk[j];
-                exp_[j] += w * d * nrisk[j] / ntot;
-            }
-            if (ntot > 1) {
-                double kt = w * w * d * (ntot - d) / (ntot * (ntot - 1));
-                for (size_t j = 0; j < G; j++) {
-                    if (nrisk[j] == 0) continue;
-                    for (size_t q = 0; q < G; q++)
-                        var[j * G + q] += kt * nrisk[j] * ((j == q) - nrisk[q] / ntot);
-                }
-            }
-            km *= (ntot - d) / ntot;
-        }
+        if (d > 0) event_time(G, rho, d, dk, nrisk, ntot, &km, obs, exp_, var);
         for (size_t g = 0; g < G; g++) nrisk[g] -= (double)ck[2 * g] + ck[2 * g + 1];
         ntot -= leave;
     }
