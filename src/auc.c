@@ -8,8 +8,8 @@
  * along, then one pass over the tie groups.  The rank sum is a sum of
  * half-integers, exact while below 2^53 (up to about 10^8 scores), and the
  * sorted order does not depend on the number of threads: one or two give
- * the same bits.  Scores that are not all finite are sorted by the radix
- * sort of cox_sort.c on order-preserving keys.
+ * the same bits.  Infinite scores sort as any other; NaN scores after them,
+ * as one tie group.
  */
 #include <math.h>
 #include <stdint.h>
@@ -35,7 +35,7 @@ static void rank_job_run(void *arg)
     double rs = 0, c1 = 0;
     for (size_t i = j->lo; i < j->hi;) {
         size_t k = i + 1;
-        while (k < j->hi && j->v[k] == j->v[i]) k++;    /* -0 == +0 */
+        while (k < j->hi && obs_same_value(j->v[k], j->v[i])) k++;
         double k1 = 0;
         for (size_t q = i; q < k; q++) k1 += j->yb[q];
         rs += k1 * (0.5 * ((double)i + 1 + (double)k));   /* ranks i+1..k: midrank */
@@ -44,38 +44,6 @@ static void rank_job_run(void *arg)
     }
     j->rank_sum = rs;
     j->n1 = c1;
-}
-
-/* The general route: every score's order-preserving key radix-sorted
- * (the outcome in the low bit of the index, 2 i + y); -0 and +0 (adjacent
- * keys) taken as equal. */
-static double auc_radix(const double *s, const double *y, const unsigned char *mask, size_t n)
-{
-    const size_t cap = n ? n : 1;
-    uint64_t *key = malloc(2 * (cap + 1) * sizeof *key);
-    size_t *idx = malloc(2 * (cap + 1) * sizeof *idx);
-    double auc = NAN;
-    size_t m = 0;
-    if (!key || !idx) goto done;
-    for (size_t i = 0; i < n; i++)
-        if (!mask || mask[i]) { key[m] = cox_double_key(s[i]); idx[m] = 2 * i + (y[i] > 0.5); m++; }
-    if (cox_radix_sort_buf(key, idx, m, key + cap + 1, idx + cap + 1)) goto done;
-    const uint64_t neg0 = (uint64_t)INT64_MAX, pos0 = neg0 + 1;   /* keys of -0, +0 */
-    double n1 = 0, n0 = 0, rank_sum = 0;
-    for (size_t i = 0; i < m;) {
-        size_t j = i + 1;
-        while (j < m && (key[j] == key[i] || (key[i] == neg0 && key[j] == pos0))) j++;
-        double midrank = 0.5 * ((double)i + 1 + (double)j);   /* ranks i+1..j */
-        for (size_t k = i; k < j; k++) {
-            if (idx[k] & 1) { n1++; rank_sum += midrank; } else n0++;
-        }
-        i = j;
-    }
-    if (n1 > 0 && n0 > 0) auc = (rank_sum - n1 * (n1 + 1) / 2) / (n1 * n0);
-done:
-    free(key);
-    free(idx);
-    return auc;
 }
 
 double obs_auc(const double *s, const double *y, const unsigned char *mask, size_t n)
@@ -103,13 +71,11 @@ double obs_auc(const double *s, const double *y, const unsigned char *mask, size
         if (vm) vm[k] = s[i];
         yin[k++] = y[i] > 0.5;
     }
-    const int rc = obs_value_sort(v, m, sv, NULL, yin, yb, scr);
-    if (rc == 1) { auc = auc_radix(s, y, mask, n); goto done; }   /* a score not finite */
-    if (rc < 0) goto done;
+    if (obs_value_sort(v, m, sv, NULL, yin, yb, scr)) goto done;
     /* the tie groups in two runs, cut at the first group boundary at or
      * after the middle (whatever the number of threads) */
     size_t h = m / 2;
-    while (h > 0 && h < m && sv[h] == sv[h - 1]) h++;
+    while (h > 0 && h < m && obs_same_value(sv[h], sv[h - 1])) h++;
     rank_job rj[2] = {{sv, yb, 0, h, 0, 0}, {sv, yb, h, m, 0, 0}};
     void *args[2] = {&rj[0], &rj[1]};
     obs_parallel_run(rank_job_run, args, 2, m >= 100000 ? obs_parallel_threads() : 1);

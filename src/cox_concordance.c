@@ -232,6 +232,15 @@ static void exit_all_run(void *arg)
     }
 }
 
+/* Row k's influence on Somers' d (the header's dfbeta_i) from its partner
+ * sums infl[3k..3k+2] (concordant, discordant, tied). */
+static inline double conc_dfbeta(const cox_work *w, const double *infl, size_t k, double npair,
+                                 double somer)
+{
+    const double *I = infl + 3 * k;
+    return w->wt[k] * ((I[0] - I[1]) / npair - somer / npair * (I[0] + I[1] + I[2]));
+}
+
 /* Strata of at least this many rows are swept in two halves at once. */
 #define CONC_SPLIT_MIN 65536
 
@@ -346,10 +355,9 @@ static int split_halves(conc_sweep *c, size_t b, size_t e, size_t n, double *bas
  * scratch: nscratch doubles of dead caller memory; when it holds at least
  * COX_CONC_SCRATCH(n) doubles nothing of O(n) is allocated (memory the
  * process has already touched: no new pages), otherwise one block is.
- * Layout (doubles): rank n | then, during the sort, key n (or the sorted
- * values), ord n and the sort's buffers 2n + 2 (or obs_value_sort's
- * scratch); after it node 2(n+2), point 2(n+2), infl 3n+1, snap 3n+1 over
- * the same space. */
+ * Layout (doubles): rank n | then, during the sort, the sorted values n,
+ * ord n and obs_value_sort's scratch (within 2n + 2); after it node
+ * 2(n+2), point 2(n+2), infl 3n+1, snap 3n+1 over the same space. */
 obs_status cox_concordance(const cox_work *w, const double *lp_sorted,
                            const int *cluster, double *scratch, size_t nscratch,
                            obs_cox_model *m, obs_error *err)
@@ -361,10 +369,9 @@ obs_status cox_concordance(const cox_work *w, const double *lp_sorted,
         if (!own) return obs_error_set(err, OBS_ENOMEM, "cox: out of memory (concordance)");
     }
     size_t *rank = (size_t *)base;
-    uint64_t *key = (uint64_t *)(base + n);
+    double *sv = base + n;                    /* lp in value order */
     size_t *ord = (size_t *)(base + 2 * n);
-    uint64_t *kbuf = (uint64_t *)(base + 3 * n);
-    size_t *ibuf = (size_t *)(base + 4 * n + 1);
+    uint32_t *sort_scratch = (uint32_t *)(base + 3 * n);
     double *node = base + n, *point = node + 2 * (n + 2);
     double *infl = point + 2 * (n + 2);   /* conc, disc, tie per row */
     fenwick fw = {node, point, NULL, NULL, 0};
@@ -373,36 +380,18 @@ obs_status cox_concordance(const cox_work *w, const double *lp_sorted,
     double count[5] = {0, 0, 0, 0, 0};
     size_t mr = 0;
 
-    /* the ranks: lp in value order by buckets (obs_value_sort; the sorted
-     * values go where the keys would, its scratch into the sort buffers),
-     * or, when some lp is not finite, by the radix sort of order-preserving
-     * keys; equal values, -0 and +0 included, share a rank */
-    const int vs = obs_value_sort(lp_sorted, n, (double *)key, ord, NULL, NULL, (uint32_t *)kbuf);
-    if (vs < 0) {
+    /* the ranks: lp in value order (obs_value_sort; the sorted values go
+     * where the keys would, its scratch into the sort buffers); equal
+     * values, -0 and +0 included, share a rank (so do NaNs) */
+    if (obs_value_sort(lp_sorted, n, sv, ord, NULL, NULL, sort_scratch)) {
         rc = obs_error_set(err, OBS_ENOMEM, "cox: out of memory (concordance)");
         goto done;
     }
-    if (vs == 0) {
-        const double *sv = (const double *)key;
-        for (size_t k = 0; k < n; k++) {
-            if (k == 0 || sv[k] != sv[k - 1]) mr++;
-            rank[ord[k]] = mr;
-        }
-    } else {
-        for (size_t k = 0; k < n; k++) { key[k] = cox_double_key(lp_sorted[k]); ord[k] = k; }
-        if (cox_radix_sort_buf(key, ord, n, kbuf, ibuf)) {
-            rc = obs_error_set(err, OBS_ENOMEM, "cox: out of memory (concordance)");
-            goto done;
-        }
-        /* equal keys are equal values, and -0 (key 2^63 - 1) equals +0
-         * (2^63): no random reads of lp */
-        for (size_t k = 0; k < n; k++) {
-            if (k == 0 || (key[k] != key[k - 1] &&
-                           !(key[k - 1] == INT64_MAX && key[k] == (uint64_t)INT64_MAX + 1))) mr++;
-            rank[ord[k]] = mr;
-        }
+    for (size_t k = 0; k < n; k++) {
+        if (k == 0 || !obs_same_value(sv[k], sv[k - 1])) mr++;
+        rank[ord[k]] = mr;
     }
-    /* key, ord and the sort buffers are dead: the trees take their place.
+    /* sv, ord and the sort's scratch are dead: the trees take their place.
      * Zeroed: the trees (the int32 ones fit in node; the second half's
      * go into point and are zeroed there, see split_halves) and the
      * partner sums; snap is written at each row's entry before any read. */
@@ -498,17 +487,13 @@ obs_status cox_concordance(const cox_work *w, const double *lp_sorted,
             }
             if (cluster) {
                 memset(snap, 0, ncl * sizeof *snap);
-                for (size_t k = 0; k < n; k++) {
-                    const double *I = infl + 3 * k;
-                    double dfb = w->wt[k] * ((I[0] - I[1]) / npair - somer / npair * (I[0] + I[1] + I[2]));
-                    snap[(size_t)cluster[w->row[k]]] += dfb;
-                }
+                for (size_t k = 0; k < n; k++)
+                    snap[(size_t)cluster[w->row[k]]] += conc_dfbeta(w, infl, k, npair, somer);
                 for (size_t c = 0; c < ncl; c++) var += snap[c] * snap[c];
             } else {   /* each row its own cluster: the squares summed as they come */
                 for (size_t k = 0; k < n; k++) {
-                    const double *I = infl + 3 * k;
-                    double dfb = w->wt[k] * ((I[0] - I[1]) / npair - somer / npair * (I[0] + I[1] + I[2]));
-                    dfb += 0.0;   /* as 0 + dfb in the cluster sums: -0 becomes +0 */
+                    /* as 0 + dfb in the cluster sums: -0 becomes +0 */
+                    const double dfb = conc_dfbeta(w, infl, k, npair, somer) + 0.0;
                     var += dfb * dfb;
                 }
             }

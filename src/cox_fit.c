@@ -268,46 +268,41 @@ static void fast_cross(fast_chunk *c)
     double *cm = c->part;
     memset(cm, 0, p * p * sizeof *cm);
     if (p <= CROSS_PMAX) {
-        /* Vector tiles: the rows go in blocks of CROSS_BLOCK; T = v x_i is
-         * formed once per row (zeros up to a multiple of 4 columns past
-         * p).  Tiles of elements of the lower triangle (2 x 4 by SSE2, or
-         * 4 x 4 by AVX2 + FMA; they may run past the diagonal or the last
-         * column: those sums are dropped) are accumulated over the block's
-         * rows in vector registers, reading x in place (x's block has 16
-         * zeros after it).  Every element adds the terms t * x_j in row
-         * order, as the plain loop below (with FMA each term is fused into
-         * the sum): the SSE2 route gives the plain loop's bits (a row of
-         * weight 0 adds zeros instead of being skipped, which can only turn
-         * a -0 into +0). */
+        /* Vector tiles: the rows go in blocks of CROSS_BLOCK, and tiles of
+         * elements of the lower triangle (they may run past the diagonal
+         * or the last column: those sums are dropped) are accumulated over
+         * a block's rows in vector registers, reading x in place (x's block
+         * has 16 zeros after it).  AVX2 + FMA: 4 x 4 tiles, each term
+         * x_i (v x_j) fused into its sum, the weight applied in the kernel.
+         * SSE2: T = v x_i formed once per row (zeros up to a multiple of 4
+         * columns past p), 2 x 4 tiles adding the terms t x_j in row order
+         * as the plain loop below: its bits (a row of weight 0 adds zeros
+         * instead of being skipped, which can only turn a -0 into +0). */
         const size_t ts = (p + 4) & ~(size_t)3;
-        double T[CROSS_BLOCK * (CROSS_PMAX + 4)];
         double acc[(CROSS_PMAX + 4) * (CROSS_PMAX + 4)];
         memset(acc, 0, ts * ts * sizeof *acc);
 #ifdef OBS_HAVE_FMA_KERNEL
         if (c->fma) {
-            /* AVX2 + FMA: each term x_i (v x_j), x read in place (a block
-             * of rows at a time, in cache for all its tiles), no T */
             for (size_t k0 = c->lo; k0 < c->hi; k0 += CROSS_BLOCK) {
                 const size_t nb = c->hi - k0 < CROSS_BLOCK ? c->hi - k0 : CROSS_BLOCK;
                 obs_tiles_lower_scaled_fma(acc, ts, w->x + k0 * p, p, w->rw + k0, p, nb);
             }
-            goto tiles_done;
-        }
+        } else
 #endif
-        for (size_t r = 0; r < CROSS_BLOCK; r++)       /* T's padding: zeros, once */
-            for (size_t i = p; i < ts; i++) T[r * ts + i] = 0.0;
-        for (size_t k0 = c->lo; k0 < c->hi; k0 += CROSS_BLOCK) {
-            const size_t nb = c->hi - k0 < CROSS_BLOCK ? c->hi - k0 : CROSS_BLOCK;
-            const double *X = w->x + k0 * p;
-            for (size_t r = 0; r < nb; r++) {
-                const double v = w->rw[k0 + r];
-                for (size_t i = 0; i < p; i++) T[r * ts + i] = v * X[r * p + i];
+        {
+            double T[CROSS_BLOCK * (CROSS_PMAX + 4)];
+            for (size_t r = 0; r < CROSS_BLOCK; r++)       /* T's padding: zeros, once */
+                for (size_t i = p; i < ts; i++) T[r * ts + i] = 0.0;
+            for (size_t k0 = c->lo; k0 < c->hi; k0 += CROSS_BLOCK) {
+                const size_t nb = c->hi - k0 < CROSS_BLOCK ? c->hi - k0 : CROSS_BLOCK;
+                const double *X = w->x + k0 * p;
+                for (size_t r = 0; r < nb; r++) {
+                    const double v = w->rw[k0 + r];
+                    for (size_t i = 0; i < p; i++) T[r * ts + i] = v * X[r * p + i];
+                }
+                obs_tiles_lower(acc, ts, T, X, p, p, nb);
             }
-            obs_tiles(c->fma, 0, acc, ts, T, X, p, p, nb);
         }
-#ifdef OBS_HAVE_FMA_KERNEL
-    tiles_done:
-#endif
         for (size_t i = 0; i < p; i++)
             for (size_t j = 0; j <= i; j++) cm[j * p + i] = acc[i * ts + j];
         return;

@@ -116,8 +116,8 @@ COX_INLINE void cox_risk_add(double *restrict a, double *restrict cmat,
  * ndead under Efron when ndead > 1, else 1: Breslow) with f_m = (m+1)/nterm,
  * D_m = denom + f_m denom2, W = deadwt / nterm:
  *   A_j = sum_m W f_m^j / D_m,  B_j = sum_m W f_m^j / D_m^2,
- * and *loglik -= sum_m W (log D_m + center), term by term.  Requires
- * ndead >= 1. */
+ * and *loglik -= W (sum_m log D_m + nterm center), the logs summed by
+ * blocks of terms (below).  Requires ndead >= 1. */
 typedef struct { double A0, A1, B0, B1, B2; } cox_efron_coef;
 
 /* ln 2 = COX_LN2_HI + COX_LN2_LO, the first with 32 trailing zero bits
@@ -307,13 +307,20 @@ int cox_radix_sort(uint64_t *key, size_t *idx, size_t n);
 /* The same with caller scratch kbuf, ibuf (n + 1 each; NULL: allocated). */
 int cox_radix_sort_buf(uint64_t *key, size_t *idx, size_t n, uint64_t *kbuf, size_t *ibuf);
 
-/* v (n finite doubles) in ascending order of value into sv, with ord[k] the
- * index in v of sv[k] (ord may be NULL) and tag[k] = tag_in[ord[k]] (tag and
- * tag_in may be NULL); equal values (-0 and +0 included) are adjacent in
- * an unspecified order of their indices (value_sort.c).  scratch: at least
- * OBS_VALUE_SORT_SCRATCH(n) uint32.  Returns 0; 1 (nothing done) when a
- * value is not finite or n >= 2^32 - 1; -1 when out of memory. */
+/* v (n doubles) in ascending order of value into sv (-Inf first, NaN after
+ * +Inf), with ord[k] the index in v of sv[k] (ord may be NULL) and tag[k] =
+ * tag_in[ord[k]] (tag and tag_in may be NULL); equal values (-0 and +0
+ * included) are adjacent in an unspecified order of their indices
+ * (value_sort.c).  scratch: at least OBS_VALUE_SORT_SCRATCH(n) uint32.
+ * Returns 0, or -1 when out of memory. */
 #define OBS_VALUE_SORT_SCRATCH(n) ((n) + 3 * ((n) / 4 + 2))
+
+/* One tie group of obs_value_sort's output: equal values (-0 and +0
+ * equal), or both NaN. */
+static inline int obs_same_value(double a, double b)
+{
+    return a == b || (a != a && b != b);
+}
 int obs_value_sort(const double *v, size_t n, double *sv, size_t *ord, const unsigned char *tag_in,
                    unsigned char *tag, uint32_t *scratch);
 
@@ -342,7 +349,7 @@ static inline double cox_round_int(double x)
 int cox_decimal_range(const size_t *idx, size_t n, const double *t, double *scale, int64_t *lo,
                       int64_t *hi);
 
-/* Right-censored counts without a sort (km.c): when every time is a
+/* Right-censored counts without a sort (cox_sort.c; km.c and logrank.c): when every time is a
  * decimal (cox_decimal_range) and the cells fit (S range G 2 <= max(4 n,
  * 2^16)), *cnt (calloc'd, the caller frees) holds in cell
  * ((s range + k) G + g) 2 + status the number of rows of stratum s

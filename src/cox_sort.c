@@ -258,3 +258,27 @@ int cox_decimal_sort(size_t *idx, size_t n, const double *t, int desc, uint32_t 
     free(count);
     return 1;
 }
+
+int obs_surv_counts(size_t n, const double *time, const int *status, const int *strata, size_t S,
+                    const int *group, size_t G, uint32_t **cnt, size_t *range_out, double *scale,
+                    int64_t *lo)
+{
+    int64_t hi;
+    *cnt = NULL;
+    if (n == 0 || n >= UINT32_MAX || !cox_decimal_range(NULL, n, time, scale, lo, &hi)) return 0;
+    const size_t range = (size_t)(hi - *lo) + 1;
+    const size_t limit = (4 * n > ((size_t)1 << 16) ? 4 * n : ((size_t)1 << 16));
+    if (S == 0 || G == 0 || range > limit / 2 / G / S) return 0;
+    uint32_t *c = calloc(S * range * G * 2, sizeof *c);
+    if (!c) return -1;
+    const double sc = *scale;
+    const int64_t l = *lo;
+    for (size_t i = 0; i < n; i++) {
+        const size_t k = (size_t)((int64_t)cox_round_int(time[i] * sc) - l);
+        const size_t s = strata ? (size_t)strata[i] : 0, g = group ? (size_t)group[i] : 0;
+        c[((s * range + k) * G + g) * 2 + (size_t)(status[i] != 0)]++;
+    }
+    *cnt = c;
+    *range_out = range;
+    return 1;
+}

@@ -632,15 +632,6 @@ static int skip_some_fast(const reader *r, const char **pp, size_t nf)
     return 0;
 }
 
-/* The common row, read in one tight loop: every field unquoted, each
- * numeric column's field a plain decimal (obs_scan_decimal's grammar), the
- * other fields passed over, the row ended by LF or CRLF.  Stores the
- * numbers of row i and returns the start of the next line; returns NULL
- * when the row is anything else (a blank, NA, quoted or text field, a
- * ragged row, a lone CR, the input's last line without a line end): the
- * caller then reads the row field by field, from its start, which gives
- * the same values and every message (the numbers stored here are
- * overwritten or, for a column that turns into a factor, dropped). */
 /* fast_row's pieces: a run of fields only passed over, starting at field
  * j (eight or sixteen bytes at a time), leaving *q at its end and *j at its
  * last field, 0 when unusual; and the separator after field j at q: the
@@ -665,49 +656,56 @@ static inline __attribute__((always_inline)) const char *after_sep(const reader 
     return NULL;
 }
 
+/* The common row, read in one tight loop: every field unquoted, each
+ * numeric column's field a plain decimal (obs_scan_decimal's grammar), the
+ * other fields passed over, the row ended by LF or CRLF.  Stores the
+ * numbers of row i and returns the start of the next line; returns NULL
+ * when the row is anything else (a blank, NA, quoted or text field, a
+ * ragged row, a lone CR, an Inf, the input's last line without a line
+ * end): the caller then reads the row field by field, from its start,
+ * which gives the same values and every message (the numbers stored here
+ * are overwritten or, for a column that turns into a factor, dropped).
+ * One body for the portable scanner (fast_row) and the sixteen-byte one
+ * (fast_row16, compiled for AVX2: the scanner cannot be passed as a
+ * function into code for another target without losing its inlining). */
+#define FAST_ROW_BODY(SCAN)                                                     \
+    const char *end = r->end;                                                   \
+    for (size_t j = 0; j < k; j++) {                                            \
+        const char *q = p;                                                      \
+        if (mode[j] == COL_NUM) {                                               \
+            double v;                                                           \
+            q = SCAN(p, end, &v);                                               \
+            if (!q || q == end || v - v != 0.0) return NULL;                    \
+            num[j][i] = v;                                                      \
+        } else if (!skip_run(r, mode, k, &j, &q)) {                             \
+            return NULL;                                                        \
+        }                                                                       \
+        if (!(p = after_sep(r, q, j, k))) return NULL;                          \
+    }                                                                           \
+    return p;
+
 static inline __attribute__((always_inline)) const char *fast_row(const reader *r, const char *p,
                                                                   const unsigned char *mode, size_t k,
                                                                   double *const *num, size_t i)
 {
-    const char *end = r->end;
-    for (size_t j = 0; j < k; j++) {
-        const char *q = p;
-        if (mode[j] == COL_NUM) {
-            double v;
-            q = obs_scan_decimal_inline(p, end, &v);
-            if (!q || q == end || v - v != 0.0) return NULL;   /* Inf: the field route */
-            num[j][i] = v;
-        } else if (!skip_run(r, mode, k, &j, &q)) {
-            return NULL;
-        }
-        if (!(p = after_sep(r, q, j, k))) return NULL;
-    }
-    return p;
+    FAST_ROW_BODY(obs_scan_decimal_inline)
 }
 
 #ifdef OBS_HAVE_SCAN16
-/* fast_row with a field's number read sixteen bytes at a time
- * (obs_scan_decimal16, AVX2; the same values) when it lies in them, else
- * as fast_row; the same rows are taken and the same values stored. */
+/* A number sixteen bytes at a time (obs_scan_decimal16: the same value)
+ * when the field lies in them, else by the portable scanner. */
+__attribute__((target("avx2"), always_inline))
+static inline const char *scan_wide(const char *p, const char *end, double *v)
+{
+    const char *q = end - p > 16 ? obs_scan_decimal16(p, v) : NULL;
+    return q ? q : obs_scan_decimal_inline(p, end, v);
+}
+
 __attribute__((target("avx2"), always_inline))
 static inline const char *fast_row16(const reader *r, const char *p, const unsigned char *mode, size_t k,
                                      double *const *num, size_t i)
 {
-    const char *end = r->end;
-    for (size_t j = 0; j < k; j++) {
-        const char *q = p;
-        if (mode[j] == COL_NUM) {
-            double v;
-            q = end - p > 16 ? obs_scan_decimal16(p, &v) : NULL;
-            if (!q) q = obs_scan_decimal_inline(p, end, &v);
-            if (!q || q == end || v - v != 0.0) return NULL;
-            num[j][i] = v;
-        } else if (!skip_run(r, mode, k, &j, &q)) {
-            return NULL;
-        }
-        if (!(p = after_sep(r, q, j, k))) return NULL;
-    }
-    return p;
+    FAST_ROW_BODY(scan_wide)
 }
 
 /* Consecutive common rows from p by fast_row16, from row *nrow while
@@ -731,6 +729,7 @@ static const char *fast_rows16(const reader *r, const char *p, const unsigned ch
     return p;
 }
 #endif
+#undef FAST_ROW_BODY
 
 /* Pass 1 (see the design note).  *pp is at the first data row. */
 static obs_status pass_numbers(reader *r, const char *p, columns *c)

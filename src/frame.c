@@ -271,8 +271,7 @@ static int may_have_missing(const obs_column *c, size_t nrow, int *finite)
         if (c->all_finite || !any_nonfinite(c->num, nrow)) { *finite = 1; return 0; }
         return (c->missing && any_byte(c->missing, nrow)) || any_nan(c->num, nrow);
     }
-    const int flagged = c->missing && any_byte(c->missing, nrow);
-    if (flagged) return 1;
+    if (c->missing && any_byte(c->missing, nrow)) return 1;
     for (size_t i = 0; i < nrow; i++)
         if (c->codes[i] < 0) return 1;
     return 0;
@@ -358,7 +357,7 @@ static obs_status check_finite(const obs_table *t, const obs_formula *f, const o
             /* a branch-free scan first: x - x is NaN exactly for +-Inf (and
              * NaN, dropped already), so most columns cost one read */
             unsigned probe = 0;
-            if (fr->n == t->nrow) {          /* every row, in order */
+            if (!obs_frame_rows_or_null(fr, t)) {          /* every row, in order */
                 probe = (unsigned)any_nonfinite(c->num, fr->n);
             } else {
                 for (size_t r = 0; r < fr->n; r++) {
@@ -458,9 +457,9 @@ static obs_status code_binary(const obs_table *t, const obs_column *c, const obs
                                  obs_frame_rowloc(t, i, loc, sizeof loc), c->name, what,
                                  value_text(c, i, val, sizeof val));
     }
-    const int every = fr->n == t->nrow;   /* rows only drop: then row r is r */
+    const size_t *rows = obs_frame_rows_or_null(fr, t);
     for (size_t r = 0; r < fr->n; r++) {
-        double v = c->num[every ? r : fr->row[r]] - shift;
+        double v = c->num[rows ? rows[r] : r] - shift;
         if (iout) iout[r] = (int)v;
         if (dout) dout[r] = v;
     }
@@ -484,7 +483,8 @@ static obs_status build_response(const obs_table *t, const obs_formula *f,
     const obs_column *ce = find_column(t, f->response_columns[counting ? 2 : 1]);
     /* every row used (rows are only ever dropped, so n == nrow means the
      * table's order): the time column itself may serve */
-    fr->time_borrowed = spec->borrow_columns && n == t->nrow;
+    const size_t *rows = obs_frame_rows_or_null(fr, t);
+    fr->time_borrowed = spec->borrow_columns && !rows;
     fr->time = fr->time_borrowed ? ct->num : malloc(n * sizeof(double));
     fr->status = malloc(n * sizeof(int));
     if (counting) fr->start = malloc(n * sizeof(double));
@@ -494,7 +494,7 @@ static obs_status build_response(const obs_table *t, const obs_formula *f,
         /* A survival time must be finite, and >= 0 unless it is the stop of
          * a (start, stop] interval.  R's Surv accepts -1 and Inf and survfit
          * then reports them; both are data errors in a study, so name the row. */
-        size_t i = n == t->nrow ? r : fr->row[r];   /* rows only drop: all kept, row r is r */
+        size_t i = rows ? rows[r] : r;
         if (!fr->time_borrowed) fr->time[r] = ct->num[i];
         if (!isfinite(fr->time[r]) || (!counting && fr->time[r] < 0)) {
             char b[64];
@@ -572,7 +572,7 @@ static obs_status build_strata(const obs_table *t, const obs_formula *f, obs_fra
             nlev[j] = ls[j].nlev;
             codes[j] = malloc(n * sizeof(int));
             if (!codes[j]) goto nomem;
-            obs_levelset_code_rows(&ls[j], cols[j], n == t->nrow ? NULL : fr->row, n, 0, codes[j]);
+            obs_levelset_code_rows(&ls[j], cols[j], obs_frame_rows_or_null(fr, t), n, 0, codes[j]);
             for (size_t l = 0; l < ls[j].nlev; l++) {
                 size_t w = obs_utf8_width(cols[j]->name) + 1 + obs_utf8_width(ls[j].names[l]);
                 if (w > width[j]) width[j] = w;
@@ -656,7 +656,7 @@ static obs_status build_specials(const obs_table *t, const obs_formula *f,
                 obs_levelset_free(&ls);
                 return obs_error_set(err, OBS_ENOMEM, "model frame: out of memory");
             }
-            obs_levelset_code_rows(&ls, c, n == t->nrow ? NULL : fr->row, n, 0, fr->cluster);
+            obs_levelset_code_rows(&ls, c, obs_frame_rows_or_null(fr, t), n, 0, fr->cluster);
             fr->nclusters = ls.nlev;
             obs_levelset_free(&ls);
         } else if (fv->kind == OBS_VAR_OFFSET) {

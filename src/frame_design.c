@@ -114,9 +114,7 @@ static obs_status eval_vars(const obs_table *t, const obs_formula *f, int drop, 
                                              fv->text, r->col->name, val);
                     }
                 }
-            /* rows are only ever dropped, never reordered: n == nrow means
-             * every row, in order */
-            if (!r->categorical && !r->islog && n == t->nrow) {
+            if (!r->categorical && !r->islog && !obs_frame_rows_or_null(fr, t)) {
                 /* every row used, in order: the column itself, no copy
                  * (at 10^7 rows and 10 covariates, 800 MB less) */
                 r->val = r->col->num;
@@ -141,7 +139,7 @@ static obs_status eval_vars(const obs_table *t, const obs_formula *f, int drop, 
             if (rc) return rc;
             r->code = malloc(n * sizeof(int));
             if (!r->code) return nomem(err);
-            obs_levelset_code_rows(&r->ls, r->col, n == t->nrow ? NULL : fr->row, n, r->islog, r->code);
+            obs_levelset_code_rows(&r->ls, r->col, obs_frame_rows_or_null(fr, t), n, r->islog, r->code);
             if (!groups && r->ls.nlev < 2)
                 return obs_error_set(err, OBS_EDATA,
                                      "formula: term \"%s\": contrasts can be applied only to "

@@ -10,6 +10,14 @@
 #include <stdint.h>
 #include "obsurv/frame.h"
 
+/* The table rows of the frame's rows, or NULL when every row is used:
+ * rows are only ever dropped, so then frame row r is table row r (callers
+ * index by r and need not read fr->row). */
+static inline const size_t *obs_frame_rows_or_null(const obs_frame *fr, const obs_table *t)
+{
+    return fr->n == t->nrow ? NULL : fr->row;
+}
+
 /* The levels of one categorical variable as R's factor() would make them.
  *   factor column: the table's levels (already in C-locale order) that occur
  *                  in the scope, map[code] -> level or -1;
@@ -32,12 +40,8 @@ typedef struct {
 obs_status obs_levelset_build(obs_levelset *ls, const obs_column *c, size_t nrow,
                               const size_t *rows, size_t m, int islog, obs_error *err);
 
-/* Level of table row `row` of column c (not missing), or -1 when its value
- * is outside the set. */
-int obs_levelset_code(const obs_levelset *ls, const obs_column *c, size_t row, int islog);
-
-/* out[r] = obs_levelset_code(ls, c, rows[r], islog) for r < n, rows NULL
- * meaning row r (one call for a whole column). */
+/* out[r] = the level of table row rows[r] (rows NULL: row r) of column c,
+ * r < n (rows not missing in c), or -1 when its value is outside the set. */
 void obs_levelset_code_rows(const obs_levelset *ls, const obs_column *c, const size_t *rows, size_t n,
                             int islog, int *out);
 

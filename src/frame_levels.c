@@ -143,7 +143,7 @@ obs_status obs_levelset_build(obs_levelset *ls, const obs_column *c, size_t nrow
         size_t nv = 0;
         for (size_t r = 0; r < count; r++) {
             size_t i = rows ? rows[r] : r;
-            if (c->missing ? c->missing[i] : isnan(c->num[i])) continue;
+            if (miss ? miss[i] : isnan(c->num[i])) continue;
             ls->uvals[nv++] = value_of(c, i, islog);
         }
         qsort(ls->uvals, nv, sizeof(double), cmp_double);
@@ -184,6 +184,8 @@ nomem:
     return obs_error_set(err, OBS_ENOMEM, "model frame: out of memory");
 }
 
+/* Level of table row `row` of column c (not missing), or -1 when its value
+ * is outside the set. */
 static inline int level_code(const obs_levelset *ls, const obs_column *c, size_t row, int islog)
 {
     if (c->type == OBS_COL_FACTOR) {
@@ -206,11 +208,6 @@ static inline int level_code(const obs_levelset *ls, const obs_column *c, size_t
     }
     if (lo < ls->nuvals && ls->uvals[lo] == v) return ls->umap[lo];
     return -1;
-}
-
-int obs_levelset_code(const obs_levelset *ls, const obs_column *c, size_t row, int islog)
-{
-    return level_code(ls, c, row, islog);
 }
 
 void obs_levelset_code_rows(const obs_levelset *ls, const obs_column *c, const size_t *rows, size_t n,

@@ -354,38 +354,28 @@ static void km_curve_finish(const double *time, const unsigned char *status,
     c->median_upper = km_median_of(c->upper, c->time, nt);
 }
 
-int obs_surv_counts(size_t n, const double *time, const int *status, const int *strata, size_t S,
-                    const int *group, size_t G, uint32_t **cnt, size_t *range_out, double *scale,
-                    int64_t *lo)
+/* A curve of nt distinct times: its arrays in one block (freed via time),
+ * medians NaN until computed.  0, or -1 out of memory. */
+static int curve_alloc(obs_km_curve *c, size_t nt)
 {
-    int64_t hi;
-    *cnt = NULL;
-    if (n == 0 || n >= UINT32_MAX || !cox_decimal_range(NULL, n, time, scale, lo, &hi)) return 0;
-    const size_t range = (size_t)(hi - *lo) + 1;
-    const size_t limit = (4 * n > ((size_t)1 << 16) ? 4 * n : ((size_t)1 << 16));
-    if (S == 0 || G == 0 || range > limit / 2 / G / S) return 0;
-    uint32_t *c = calloc(S * range * G * 2, sizeof *c);
-    if (!c) return -1;
-    const double sc = *scale;
-    const int64_t l = *lo;
-    for (size_t i = 0; i < n; i++) {
-        const size_t k = (size_t)((int64_t)cox_round_int(time[i] * sc) - l);
-        const size_t s = strata ? (size_t)strata[i] : 0, g = group ? (size_t)group[i] : 0;
-        c[((s * range + k) * G + g) * 2 + (size_t)(status[i] != 0)]++;
-    }
-    *cnt = c;
-    *range_out = range;
-    return 1;
+    c->ntime = nt;
+    c->median = c->median_lower = c->median_upper = NAN;
+    if (nt == 0) return 0;
+    if (!(c->time = malloc(8 * nt * sizeof(double)))) return -1;
+    c->n_risk = c->time + nt;   c->n_event = c->time + 2 * nt;
+    c->n_censor = c->time + 3 * nt; c->surv = c->time + 4 * nt;
+    c->std_err = c->time + 5 * nt; c->lower = c->time + 6 * nt;
+    c->upper = c->time + 7 * nt;
+    return 0;
 }
 
 /* The curves from obs_surv_counts (one stratum per group, G = 1): no sort.
  * The same per-time counts, in the same time order, as km_curve's first
- * pass over the sorted rows (integers: exact), so the same curves. */
+ * pass over the sorted rows (integers: exact), so the same curves.
+ * w2: range doubles of scratch. */
 static obs_status km_from_counts(obs_km *km, const uint32_t *cnt, size_t range, double scale, int64_t lo,
-                                 const obs_km_options *opt, double z, size_t n)
+                                 const obs_km_options *opt, double z, double *w2)
 {
-    double *w2 = NULL;
-    size_t cap = 0;
     for (size_t g = 0; g < km->ncurves; g++) {
         obs_km_curve *c = &km->curves[g];
         const uint32_t *cg = cnt + g * range * 2;
@@ -395,21 +385,9 @@ static obs_status km_from_counts(obs_km *km, const uint32_t *cnt, size_t range, 
             nt += r > 0;
             m += r;
         }
-        c->ntime = nt;
-        c->median = c->median_lower = c->median_upper = NAN;
         c->n = m;
+        if (curve_alloc(c, nt)) return OBS_ENOMEM;
         if (nt == 0) continue;
-        c->time = malloc(8 * nt * sizeof(double));   /* one block, freed via time */
-        if (nt > cap) {
-            free(w2);
-            cap = nt;
-            w2 = malloc(cap * sizeof *w2);
-        }
-        if (!c->time || !w2) { free(w2); return OBS_ENOMEM; }
-        c->n_risk = c->time + nt;   c->n_event = c->time + 2 * nt;
-        c->n_censor = c->time + 3 * nt; c->surv = c->time + 4 * nt;
-        c->std_err = c->time + 5 * nt; c->lower = c->time + 6 * nt;
-        c->upper = c->time + 7 * nt;
         for (size_t k = 0, j = 0; k < range; k++) {
             const double d = cg[2 * k + 1], cen = cg[2 * k];
             if (d + cen == 0) continue;
@@ -419,8 +397,6 @@ static obs_status km_from_counts(obs_km *km, const uint32_t *cnt, size_t range, 
         }
         km_curve_finish(NULL, NULL, NULL, m, 0, opt, z, c, w2);
     }
-    (void)n;
-    free(w2);
     return OBS_OK;
 }
 
@@ -469,7 +445,9 @@ obs_status obs_km_estimate(size_t n, const double *time, const int *status,
         const int hc = obs_surv_counts(n, time, status, group, ngroups, NULL, 1, &cnt, &range, &scale, &lo);
         if (hc < 0) goto nomem;
         if (hc > 0) {
-            const obs_status r2 = km_from_counts(km, cnt, range, scale, lo, &opt, z, n);
+            double *w2 = malloc(range * sizeof *w2);
+            const obs_status r2 = w2 ? km_from_counts(km, cnt, range, scale, lo, &opt, z, w2) : OBS_ENOMEM;
+            free(w2);
             free(cnt);
             if (r2) goto nomem;
             free(order); free(start); free(scratch); free(st); free(ss); free(sw);
@@ -495,15 +473,8 @@ obs_status obs_km_estimate(size_t n, const double *time, const int *status,
         size_t a = start[g], b = start[g + 1], nt = 0;
         for (size_t p = a; p < b; p++)
             if (p == a || st[p] != st[p - 1]) nt++;
-        c->ntime = nt;
-        c->median = c->median_lower = c->median_upper = NAN;
+        if (curve_alloc(c, nt)) goto nomem;
         if (nt == 0) continue;
-        c->time = malloc(8 * nt * sizeof(double));   /* one block, freed via time */
-        if (!c->time) goto nomem;
-        c->n_risk = c->time + nt;   c->n_event = c->time + 2 * nt;
-        c->n_censor = c->time + 3 * nt; c->surv = c->time + 4 * nt;
-        c->std_err = c->time + 5 * nt; c->lower = c->time + 6 * nt;
-        c->upper = c->time + 7 * nt;
         km_curve(st + a, ss + a, sw ? sw + a : NULL, b - a, robust, &opt, z, c, scratch);
     }
     free(order); free(start); free(scratch); free(st); free(ss); free(sw);

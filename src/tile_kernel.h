@@ -1,8 +1,9 @@
 /*
- * tile_kernel.h — the register kernels shared by the Cox and logistic fits
- * (private to the library): the 2 x 4 tile of the Cox information and the
- * logistic X'WX sums, and obs_axpy (the Cox risk-set sums, the logistic
- * linear predictor).
+ * tile_kernel.h — register kernels of the Cox and logistic fits (private to
+ * the library): the tiles of the Cox information (2 x 4 by SSE2, or 4 x 4
+ * by AVX2 + FMA with the row weights applied inside), obs_axpy (the Cox
+ * risk-set sums, the logistic linear predictor on the QR route), and the
+ * run-time choice of the AVX2 + FMA kernels (obs_simd_fma).
  *
  * obs_tile_2x4: for rows r = 0..nb-1, add t[r][0..1] (x) x[r][0..3] into the
  * 2 x 4 block c[0][0..3], c[1][0..3] (c rows cstride apart); t rows are
@@ -36,20 +37,17 @@ static inline void obs_tile_2x4(double *c, size_t cstride, const double *t, size
     memcpy(c1, &b0, sizeof b0); memcpy(c1 + 2, &b1, sizeof b1);
 }
 
-/* The same tiles with the SSE2 kernel (2 x 4): every element adds its
- * terms in row order with separate multiply and add (see obs_tile_2x4). */
+/* The lower tiles (j <= i) of a cross-product block: acc (row stride s) +=
+ * sum over nb rows r of T[r][i] X[r][j], T rows s apart and zero beyond
+ * column p up to a multiple of 4, X rows xs apart and readable past p (the
+ * sums that pick up columns >= p are dropped by the caller).  Every element
+ * adds its terms in row order with separate multiply and add (see
+ * obs_tile_2x4). */
 static inline void obs_tiles_lower(double *acc, size_t s, const double *T, const double *X, size_t xs,
                                    size_t p, size_t nb)
 {
     for (size_t i = 0; i < p; i += 2)
         for (size_t j = 0; j <= i + 1; j += 4) obs_tile_2x4(acc + i * s + j, s, T + i, s, X + j, xs, nb);
-}
-
-static inline void obs_tiles_upper(double *acc, size_t s, const double *T, const double *X, size_t xs,
-                                   size_t p, size_t nb)
-{
-    for (size_t j = 0; j < p; j += 2)
-        for (size_t k = j & ~(size_t)3; k < p; k += 4) obs_tile_2x4(acc + j * s + k, s, T + j, s, X + k, xs, nb);
 }
 
 /* y += s x over p elements, two at a time in SSE2 registers (separate
@@ -73,58 +71,17 @@ static inline void obs_axpy(double *restrict y, double s, const double *restrict
 /* ---- AVX2 + FMA (x86-64, chosen at run time) -------------------------
  *
  * obs_simd_fma() is 1 when the CPU has AVX2 and FMA and OBSURV_SIMD is not
- * "portable" (simd.c); the callers then run their blocks through
- * obs_tile_4x4_fma, compiled for those instructions alone (functions with
- * __attribute__((target("avx2,fma"))) may call it).  Each element still
- * sums its terms in row order, each term t * x fused into the sum (one
- * rounding instead of two): the same bits on one or two threads, and
- * within rounding of the portable kernels (tests/unit/test_simd.c). */
+ * "portable" (simd.c); the callers then run their blocks through the
+ * kernels below, compiled for those instructions alone (functions with
+ * __attribute__((target("avx2,fma"))) may call them).  Each element still
+ * sums its terms in row order, each term fused into the sum (one rounding
+ * instead of two): the same bits on one or two threads, and within
+ * rounding of the portable kernels (tests/unit/test_simd.c). */
 int obs_simd_fma(void);
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #define OBS_HAVE_FMA_KERNEL 1
-
-/* For rows r = 0..nb-1, add t[r][a] x[r][0..3] into c[a][0..3], a = 0..3
- * (c rows cstride apart, t rows tstride apart, x rows xstride apart). */
-__attribute__((target("avx2,fma"))) static inline void obs_tile_4x4_fma(
-    double *c, size_t cstride, const double *t, size_t tstride, const double *x, size_t xstride,
-    size_t nb)
-{
-    __m256d c0 = _mm256_loadu_pd(c), c1 = _mm256_loadu_pd(c + cstride);
-    __m256d c2 = _mm256_loadu_pd(c + 2 * cstride), c3 = _mm256_loadu_pd(c + 3 * cstride);
-    for (size_t r = 0; r < nb; r++, t += tstride, x += xstride) {
-        const __m256d xv = _mm256_loadu_pd(x);
-        c0 = _mm256_fmadd_pd(_mm256_broadcast_sd(t), xv, c0);
-        c1 = _mm256_fmadd_pd(_mm256_broadcast_sd(t + 1), xv, c1);
-        c2 = _mm256_fmadd_pd(_mm256_broadcast_sd(t + 2), xv, c2);
-        c3 = _mm256_fmadd_pd(_mm256_broadcast_sd(t + 3), xv, c3);
-    }
-    _mm256_storeu_pd(c, c0);
-    _mm256_storeu_pd(c + cstride, c1);
-    _mm256_storeu_pd(c + 2 * cstride, c2);
-    _mm256_storeu_pd(c + 3 * cstride, c3);
-}
-
-/* The tiles of a cross-product block: acc (row stride s) += sum over nb
- * rows r of T[r][i] X[r][j], T rows s apart, X rows xs apart, both zero
- * beyond column p up to a multiple of 4 (T) or readable (X: the sums
- * that pick up columns >= p are dropped by the caller), acc s >= p + 1
- * rounded up to 4 rows and columns.  _lower covers j <= i (the Cox
- * information), _upper k >= j (the logistic X'WX). */
-__attribute__((target("avx2,fma"))) static inline void obs_tiles_lower_fma(
-    double *acc, size_t s, const double *T, const double *X, size_t xs, size_t p, size_t nb)
-{
-    for (size_t i = 0; i < p; i += 4)
-        for (size_t j = 0; j <= i; j += 4) obs_tile_4x4_fma(acc + i * s + j, s, T + i, s, X + j, xs, nb);
-}
-
-__attribute__((target("avx2,fma"))) static inline void obs_tiles_upper_fma(
-    double *acc, size_t s, const double *T, const double *X, size_t xs, size_t p, size_t nb)
-{
-    for (size_t j = 0; j < p; j += 4)
-        for (size_t k = j; k < p; k += 4) obs_tile_4x4_fma(acc + j * s + k, s, T + j, s, X + k, xs, nb);
-}
 
 /* For rows r = 0..nb-1 of weight v[r], add x[r][i+a] (v[r] x[r][j..j+3])
  * into c[a][0..3], a = 0..3 (x rows xstride apart, read in place: the
@@ -165,21 +122,5 @@ __attribute__((target("avx2,fma"))) static inline void obs_tiles_lower_scaled_fm
  * value. */
 void obs_scaled_exp_fma(double *out, const double *wt, const double *x, size_t n);
 #endif
-
-/* The tiles, upper (k >= j) or lower (j <= i), by AVX2 + FMA when fma
- * (obs_simd_fma()), else by SSE2. */
-static inline void obs_tiles(int fma, int upper, double *acc, size_t s, const double *T, const double *X,
-                             size_t xs, size_t p, size_t nb)
-{
-#ifdef OBS_HAVE_FMA_KERNEL
-    if (fma) {
-        (upper ? obs_tiles_upper_fma : obs_tiles_lower_fma)(acc, s, T, X, xs, p, nb);
-        return;
-    }
-#else
-    (void)fma;
-#endif
-    (upper ? obs_tiles_upper : obs_tiles_lower)(acc, s, T, X, xs, p, nb);
-}
 
 #endif

@@ -1,7 +1,7 @@
 /*
- * value_sort.c — n finite doubles put in ascending order of value, with
- * their indices or a byte tag of each, by buckets of value (for ranks: the concordance's ranks of
- * the linear predictor).
+ * value_sort.c — n doubles put in ascending order of value, with their
+ * indices or a byte tag of each (the ranks of the AUC and of the
+ * concordance's linear predictor).
  *
  * Method: about four values per bucket, value v in bucket
  * floor((v - min) * B / (max - min)), which is monotone in v (a difference
@@ -9,11 +9,13 @@
  * under rounding), so the buckets are in value order and equal values share
  * one; the values and indices are scattered into bucket order (each half
  * of the input counts and scatters its own rows: the first half's rows of
- * a bucket first), then each bucket is sorted in place (insertion sort;
- * a bucket that stays large, e.g. many equal values, by the radix sort of
- * cox_sort.c).  Within a run of equal values the order of the indices is
- * unspecified (callers give equal values equal ranks); -0 and +0 compare
- * equal.  The output is the same on one or two threads.
+ * a bucket first), then each bucket is sorted in place (insertion sort; a
+ * bucket that stays large, e.g. many equal values, by the radix sort of
+ * cox_sort.c).  Values that are not all finite go to that radix sort
+ * whole (-Inf first; NaN after +Inf).  Within a run of equal values the
+ * order of the indices is unspecified (callers give equal values equal
+ * ranks); -0 and +0 compare equal.  The output is the same on one or two
+ * threads.
  */
 #include <math.h>
 #include <stdint.h>
@@ -24,27 +26,35 @@
 
 #define INSERTION_MAX 48
 
+static int sort_radix(double *sv, size_t *ord, unsigned char *tag, size_t m);
+
 /* Sort sv of length m ascending, carrying ord and tag along (either may be
- * NULL); 0, or -1 out of memory. */
+ * NULL): insertion sort when short, else sort_radix; 0, or -1 out of
+ * memory. */
 static int sort_bucket(double *sv, size_t *ord, unsigned char *tag, size_t m)
 {
-    if (m <= INSERTION_MAX) {
-        for (size_t i = 1; i < m; i++) {
-            const double x = sv[i];
-            const size_t o = ord ? ord[i] : 0;
-            const unsigned char g = tag ? tag[i] : 0;
-            size_t j = i;
-            for (; j > 0 && sv[j - 1] > x; j--) {
-                sv[j] = sv[j - 1];
-                if (ord) ord[j] = ord[j - 1];
-                if (tag) tag[j] = tag[j - 1];
-            }
-            sv[j] = x;
-            if (ord) ord[j] = o;
-            if (tag) tag[j] = g;
+    if (m > INSERTION_MAX) return sort_radix(sv, ord, tag, m);
+    for (size_t i = 1; i < m; i++) {
+        const double x = sv[i];
+        const size_t o = ord ? ord[i] : 0;
+        const unsigned char g = tag ? tag[i] : 0;
+        size_t j = i;
+        for (; j > 0 && sv[j - 1] > x; j--) {
+            sv[j] = sv[j - 1];
+            if (ord) ord[j] = ord[j - 1];
+            if (tag) tag[j] = tag[j - 1];
         }
-        return 0;
+        sv[j] = x;
+        if (ord) ord[j] = o;
+        if (tag) tag[j] = g;
     }
+    return 0;
+}
+
+/* sv (with ord, tag) by the radix sort of order-preserving keys: any
+ * doubles (-0 before +0, NaN after +Inf); 0, or -1 out of memory. */
+static int sort_radix(double *sv, size_t *ord, unsigned char *tag, size_t m)
+{
     uint64_t *key = malloc(2 * (m + 1) * sizeof *key);
     size_t *idx = malloc(2 * (m + 1) * sizeof *idx);
     size_t *oc = ord ? malloc(m * sizeof *oc) : NULL;
@@ -118,13 +128,21 @@ int obs_value_sort(const double *v, size_t n, double *sv, size_t *ord, const uns
                    unsigned char *tag, uint32_t *scratch)
 {
     if (n == 0) return 0;
-    if (n > UINT32_MAX - 1) return 1;
     double lo = INFINITY, hi = -INFINITY;
-    for (size_t i = 0; i < n; i++) {
+    int finite = n < UINT32_MAX;
+    for (size_t i = 0; i < n && finite; i++) {
         const double x = v[i];
-        if (!isfinite(x)) return 1;
+        finite = isfinite(x);
         lo = x < lo ? x : lo;
         hi = x > hi ? x : hi;
+    }
+    if (!finite) {   /* Inf or NaN (or 2^32 values): all of them by the radix sort */
+        memcpy(sv, v, n * sizeof *sv);
+        for (size_t i = 0; i < n; i++) {
+            if (ord) ord[i] = i;
+            if (tag) tag[i] = tag_in[i];
+        }
+        return sort_radix(sv, ord, tag, n);
     }
     const size_t B = n / 4 + 1;
     double scale = hi > lo ? (double)B / (hi - lo) : 0.0;

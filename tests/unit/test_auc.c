@@ -3,7 +3,7 @@
  * pair: AUC = (#{(i, j): y_i = 1, y_j = 0, s_i > s_j} + #{... s_i = s_j} / 2)
  * / (n1 n0), on scores that are continuous, heavily tied (a few distinct
  * values: large buckets, radix-sorted), all equal, with -0 and +0 (equal),
- * with a mask, with infinities (the radix route), and large enough for two
+ * with a mask, with infinities (sorted whole by the radix sort), and large enough for two
  * threads (one and two threads give the same bits).
  */
 #include <stdarg.h>

@@ -7,7 +7,8 @@
  * and more) and with keys that share high digits (skipped passes).
  * obs_value_sort (src/value_sort.c, the concordance's and AUC's order by
  * value): ascending values, ord a permutation onto them, tags carried, the
- * same output on one and two threads; non-finite input refused.
+ * same output on one and two threads; Inf and NaN put in order (-Inf first,
+ * NaN last).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -198,12 +199,15 @@ static void value_sort(void **state)
     const size_t ns[] = {1, 2, 7, 1000, 150001};
     for (size_t a = 0; a < sizeof ns / sizeof *ns; a++)
         for (int kind = 0; kind < 5; kind++) value_sort_case(ns[a], kind);
-    double bad[3] = {1.0, NAN, 2.0}, sv[3];
-    size_t ord[3];
-    uint32_t scr[OBS_VALUE_SORT_SCRATCH(3)];
-    assert_int_equal(obs_value_sort(bad, 3, sv, ord, NULL, NULL, scr), 1);
-    bad[1] = INFINITY;
-    assert_int_equal(obs_value_sort(bad, 3, sv, ord, NULL, NULL, scr), 1);
+    /* values not all finite: -Inf first, NaN after +Inf, indices carried */
+    const double odd[6] = {1.0, NAN, 2.0, -INFINITY, INFINITY, -0.0};
+    double sv[6];
+    size_t ord[6];
+    uint32_t scr[OBS_VALUE_SORT_SCRATCH(6)];
+    assert_int_equal(obs_value_sort(odd, 6, sv, ord, NULL, NULL, scr), 0);
+    const size_t want[6] = {3, 5, 0, 2, 4, 1};
+    for (size_t k = 0; k < 6; k++) assert_int_equal(ord[k], want[k]);
+    assert_true(isnan(sv[5]) && sv[0] == -INFINITY && sv[4] == INFINITY);
 }
 
 int main(void)
